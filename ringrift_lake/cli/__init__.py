@@ -1,0 +1,37 @@
+"""The `ringrift-lake` command line.
+
+Each subcommand lives in its own module of this package and exposes
+`register(subparsers)`, which adds its parser and sets `func` to the callable
+that runs it (returning the process exit code). Add a module name to
+`COMMANDS` to make it appear.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = (
+    "engine_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ringrift-lake",
+        description="RingRift Lake: selfplay, lake tables, training data, training and evaluation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
