@@ -1,0 +1,186 @@
+"""Every lake table's schema, in one module.
+
+``SCHEMA_VERSION`` is bumped whenever a table changes shape; writers stamp
+rows with it where a table carries a ``schema_version`` column. ``TABLES``
+maps a table name to its ``TableSpec`` (schema, partition columns, key).
+Times are UTC microseconds. Structured, rarely-queried payloads (move JSON,
+manifests, metrics) are JSON strings so they round-trip exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+TS = pa.timestamp("us", tz="UTC")
+
+SEAT = pa.struct([
+    ("seat", pa.int8()),          # 1-based seat number
+    ("agent", pa.string()),       # random | heuristic | policy | mcts | legacy:<ai_type> | reference
+    ("model_id", pa.string()),    # null unless a model played this seat
+])
+
+# One complete game per row; appended by selfplay, gauntlets and imports.
+RAW_GAMES = pa.schema([
+    ("game_id", pa.string()),
+    ("config", pa.string()),              # square8_2p ... hexagonal_4p (partition)
+    ("board_type", pa.string()),
+    ("num_players", pa.int8()),
+    ("seats", pa.list_(SEAT)),
+    ("source", pa.string()),              # selfplay | gauntlet | import:reference | import:legacy
+    ("validation_mode", pa.string()),     # strict (our games) | legacy (old-system imports)
+    ("seed", pa.int64()),
+    ("engine_version", pa.string()),
+    ("rules_version", pa.string()),
+    ("rules_options", pa.string()),       # JSON object, reference rulesOptions keys
+    ("started_at", TS),
+    ("finished_at", TS),
+    ("status", pa.string()),              # completed | ...
+    ("winner", pa.int8()),                # null for no winner
+    ("reason", pa.string()),              # victory reason code
+    ("num_moves", pa.int32()),
+    ("moves", pa.list_(pa.string())),     # exact move JSON per ply (reference format)
+    ("visits", pa.list_(pa.string())),    # optional per-ply sparse search visits JSON {"index": count}
+    ("writer_id", pa.string()),           # host/pid/worker that committed the batch
+    ("batch_id", pa.string()),
+    ("schema_version", pa.int16()),
+])
+
+# Consolidated, validated games: unique game_id.
+GAMES = pa.schema([
+    ("game_id", pa.string()),
+    ("config", pa.string()),
+    ("board_type", pa.string()),
+    ("num_players", pa.int8()),
+    ("seats", pa.list_(SEAT)),
+    ("source", pa.string()),
+    ("validation_mode", pa.string()),
+    ("seed", pa.int64()),
+    ("engine_version", pa.string()),
+    ("rules_version", pa.string()),
+    ("rules_options", pa.string()),
+    ("started_at", TS),
+    ("finished_at", TS),
+    ("status", pa.string()),
+    ("winner", pa.int8()),
+    ("reason", pa.string()),
+    ("num_moves", pa.int32()),
+    ("ingest_seq", pa.int64()),           # strictly increasing per table; training windows use it
+    ("raw_version", pa.int64()),          # raw_games Delta version the game was read from
+    ("consolidated_at", TS),
+])
+
+# One row per move of a consolidated game.
+MOVES = pa.schema([
+    ("config", pa.string()),
+    ("game_id", pa.string()),
+    ("ply", pa.int32()),                  # 1..num_moves
+    ("type", pa.string()),
+    ("player", pa.int8()),
+    ("from_key", pa.string()),            # "x,y" / "x,y,z" or null
+    ("to_key", pa.string()),
+    ("target_key", pa.string()),
+    ("count", pa.int8()),                 # placement count, null otherwise
+    ("move_json", pa.string()),           # exact move JSON
+    ("visits_json", pa.string()),         # optional sparse search visits
+])
+
+QUARANTINE = pa.schema([
+    ("game_id", pa.string()),             # may be synthetic when the record had none
+    ("config", pa.string()),              # "unknown" when unreadable
+    ("reason", pa.string()),              # reason code, e.g. illegal_move, result_mismatch, schema_error
+    ("ply", pa.int32()),                  # offending move, null when not move-specific
+    ("detail", pa.string()),
+    ("source", pa.string()),
+    ("raw_version", pa.int64()),
+    ("quarantined_at", TS),
+    ("payload", pa.string()),             # the raw row / record as JSON
+])
+
+DATASETS = pa.schema([
+    ("dataset_id", pa.string()),
+    ("config", pa.string()),
+    ("encoder_version", pa.string()),
+    ("source_versions", pa.string()),     # JSON {table: delta version}
+    ("window", pa.string()),              # JSON: selection and bounds
+    ("min_ingest_seq", pa.int64()),
+    ("max_ingest_seq", pa.int64()),
+    ("game_count", pa.int64()),
+    ("sample_count", pa.int64()),
+    ("shards", pa.string()),              # JSON [{uri, sha256, samples}]
+    ("created_at", TS),
+])
+
+MODELS = pa.schema([
+    ("model_id", pa.string()),
+    ("config", pa.string()),
+    ("status", pa.string()),              # candidate | champion | retired | rejected
+    ("architecture", pa.string()),        # JSON
+    ("encoder_version", pa.string()),
+    ("parent_model_id", pa.string()),
+    ("dataset_id", pa.string()),
+    ("checkpoint_uri", pa.string()),
+    ("sha256", pa.string()),
+    ("metrics", pa.string()),             # JSON
+    ("decision", pa.string()),            # JSON: promotion decision and its numbers
+    ("created_at", TS),
+    ("updated_at", TS),
+])
+
+MATCHES = pa.schema([
+    ("match_id", pa.string()),
+    ("config", pa.string()),
+    ("game_id", pa.string()),
+    ("players", pa.list_(pa.string())),   # player id per seat: random | heuristic | model:<id>
+    ("winner", pa.int8()),
+    ("winner_player", pa.string()),
+    ("ranks", pa.list_(pa.int8())),       # rank per seat, 1 = best
+    ("reason", pa.string()),
+    ("num_moves", pa.int32()),
+    ("gauntlet_id", pa.string()),
+    ("created_at", TS),
+])
+
+ELO = pa.schema([
+    ("config", pa.string()),
+    ("player_id", pa.string()),
+    ("rating", pa.float64()),
+    ("stderr", pa.float64()),
+    ("games", pa.int64()),
+    ("wins", pa.float64()),
+    ("matches_version", pa.int64()),
+    ("snapshot_id", pa.string()),
+    ("computed_at", TS),
+])
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    schema: pa.Schema
+    partition_by: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("raw_games", RAW_GAMES, ("config",), ("game_id",)),
+        TableSpec("games", GAMES, ("config",), ("game_id",)),
+        TableSpec("moves", MOVES, ("config",), ("game_id", "ply")),
+        TableSpec("quarantine", QUARANTINE, ("config",), ("game_id", "reason")),
+        TableSpec("datasets", DATASETS, (), ("dataset_id",)),
+        TableSpec("models", MODELS, (), ("model_id",)),
+        TableSpec("matches", MATCHES, ("config",), ("match_id",)),
+        TableSpec("elo", ELO, (), ("config", "player_id", "snapshot_id")),
+    )
+}
+
+
+def spec(name: str) -> TableSpec:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown lake table {name!r}; tables: {', '.join(TABLES)}") from None

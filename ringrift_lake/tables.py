@@ -1,0 +1,148 @@
+"""Reading and writing lake tables (Delta Lake via delta-rs).
+
+Writers batch many rows per commit and retry commit conflicts with jittered
+exponential backoff; on S3, delta-rs commits with conditional PUTs, so
+concurrent writers need no lock service. Readers go through a native
+pyarrow filesystem (see ``Lake.table_filesystem``).
+"""
+from __future__ import annotations
+
+import random
+import time
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
+
+from ringrift_lake.location import Lake
+from ringrift_lake.schemas import spec
+
+RETRYABLE = (CommitFailedError,)
+
+# zstd: the lake's bytes per move are a tracked figure (bench/lake.py).
+WRITER_PROPERTIES = WriterProperties(compression="ZSTD", compression_level=3)
+
+
+class CommitError(RuntimeError):
+    """A commit that still failed after every retry."""
+
+
+def with_retries(action: Callable[[], object], what: str, attempts: int = 12, base_delay_s: float = 0.05):
+    """Run ``action`` until it commits; conflicts back off with full jitter."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except RETRYABLE as exc:
+            if attempt == attempts - 1:
+                raise CommitError(f"{what}: gave up after {attempts} conflicting attempts: {exc}") from exc
+            time.sleep(random.uniform(0, base_delay_s * 2**attempt))
+        except OSError as exc:  # a concurrent first commit on a fresh table surfaces as an I/O error
+            if attempt == attempts - 1 or "already exists" not in str(exc).lower():
+                raise
+            time.sleep(random.uniform(0, base_delay_s * 2**attempt))
+    raise AssertionError("unreachable")
+
+
+def open_table(lake: Lake, name: str, version: int | None = None) -> DeltaTable | None:
+    """The Delta table, or None when it has never been written."""
+    try:
+        return DeltaTable(lake.table_uri(name), version=version, storage_options=lake.storage_options)
+    except TableNotFoundError:
+        return None
+
+
+def version(lake: Lake, name: str) -> int | None:
+    table = open_table(lake, name)
+    return None if table is None else table.version()
+
+
+def ensure_table(lake: Lake, name: str) -> DeltaTable:
+    """Create the table empty (with its schema and partitioning) if it does not exist."""
+    table = open_table(lake, name)
+    if table is not None:
+        return table
+    table_spec = spec(name)
+    with_retries(
+        lambda: DeltaTable.create(
+            lake.table_uri(name),
+            schema=table_spec.schema,
+            partition_by=list(table_spec.partition_by) or None,
+            mode="ignore",
+            storage_options=lake.storage_options,
+        ),
+        f"create {name}",
+    )
+    return open_table(lake, name)
+
+
+def conform(name: str, rows: pa.Table | list[dict]) -> pa.Table:
+    """Rows as a table with exactly the table's schema (clear error naming the column otherwise)."""
+    schema = spec(name).schema
+    if isinstance(rows, list):
+        return pa.Table.from_pylist(rows, schema=schema)
+    missing = [f.name for f in schema if f.name not in rows.column_names]
+    if missing:
+        raise ValueError(f"{name}: rows lack columns {missing}")
+    return rows.select(schema.names).cast(schema)
+
+
+def append(lake: Lake, name: str, rows: pa.Table | list[dict]) -> int | None:
+    """Append rows in one commit (retrying conflicts); returns the new table version."""
+    data = conform(name, rows)
+    if data.num_rows == 0:
+        return version(lake, name)
+    partition_by = list(spec(name).partition_by) or None
+
+    def commit():
+        write_deltalake(lake.table_uri(name), data, mode="append", partition_by=partition_by,
+                        storage_options=lake.storage_options, writer_properties=WRITER_PROPERTIES)
+
+    with_retries(commit, f"append {data.num_rows} rows to {name}")
+    return version(lake, name)
+
+
+def merge_insert_new(lake: Lake, name: str, rows: pa.Table | list[dict], key: tuple[str, ...] | None = None) -> dict:
+    """Insert rows whose key is not in the table yet (idempotent append); returns merge metrics."""
+    data = conform(name, rows)
+    key = key or spec(name).key
+    if data.num_rows == 0:
+        return {"num_target_rows_inserted": 0}
+    ensure_table(lake, name)
+    predicate = " AND ".join(f"t.{k} = s.{k}" for k in key)
+
+    def commit():
+        return (
+            open_table(lake, name)
+            .merge(data, predicate=predicate, source_alias="s", target_alias="t",
+                   writer_properties=WRITER_PROPERTIES)
+            .when_not_matched_insert_all()
+            .execute()
+        )
+
+    return with_retries(commit, f"merge {data.num_rows} rows into {name}")
+
+
+def dataset(lake: Lake, name: str, version: int | None = None) -> pads.Dataset | None:
+    """A pyarrow dataset over the table's live files (native filesystem), or None if absent."""
+    table = open_table(lake, name, version)
+    if table is None:
+        return None
+    return table.to_pyarrow_dataset(filesystem=lake.table_filesystem(name))
+
+
+def read(lake: Lake, name: str, columns: list[str] | None = None, filter=None,
+         version: int | None = None) -> pa.Table:
+    """The table (or a projection/filter of it) as Arrow; an empty table with the schema if absent."""
+    data = dataset(lake, name, version)
+    if data is None:
+        schema = spec(name).schema
+        empty = schema.empty_table()
+        return empty.select(columns) if columns else empty
+    return data.to_table(columns=columns, filter=filter)
+
+
+def file_uris(lake: Lake, name: str, version: int | None = None) -> list[str]:
+    table = open_table(lake, name, version)
+    return [] if table is None else list(table.file_uris())
