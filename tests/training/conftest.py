@@ -1,0 +1,51 @@
+"""Fixtures for the training tests: real shard files in the contract's format, written to tmp_path."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+torch.set_num_threads(1)
+
+PLANES_CHW = (6, 8, 8)
+GLOBAL_SIZE = 5
+POLICY_SIZE = 200
+
+
+def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_shard: int = 20,
+                          num_players: int = 2, soft: bool = False) -> str:
+    """A shard whose targets are a function of the input: one hot cell in plane 0 decides the
+    policy target (cell * 3) and the value (seat 1 wins when the cell is in the top half)."""
+    rng = np.random.default_rng(seed)
+    c, h, w = PLANES_CHW
+    planes = (rng.random((n, c, h, w)) < 0.1).astype(np.float32)
+    planes[:, 0] = 0
+    hot = rng.integers(0, h * w, size=n)
+    planes[np.arange(n), 0, hot // w, hot % w] = 1.0
+    globals_ = rng.random((n, GLOBAL_SIZE)).astype(np.float32)
+    if soft:
+        counts = np.full(n, 2, dtype=np.int64)
+        indices = np.stack([hot * 3, hot * 3 + 1], axis=1).reshape(-1).astype(np.int32)
+        probs = np.tile(np.array([0.75, 0.25], dtype=np.float32), n)
+    else:
+        counts = np.ones(n, dtype=np.int64)
+        indices = (hot * 3).astype(np.int32)
+        probs = np.ones(n, dtype=np.float32)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    seat1 = np.where(hot // w < h // 2, 1.0, -1.0).astype(np.float32)
+    values = np.zeros((n, 4), dtype=np.float32)
+    values[:, 0], values[:, 1] = seat1, -seat1
+    if num_players > 2:
+        values[:, 2:num_players] = -1.0
+    mover = (np.arange(n) % num_players + 1).astype(np.int8)
+    game_key = (first_game + np.arange(n) * games_per_shard // n).astype(np.int64) * 7919 + 13
+    np.savez(path, planes_nchw=planes, globals_nf=globals_, policy_offsets=offsets, policy_indices=indices,
+             policy_probs=probs, values_nseat=values, value_n=values[np.arange(n), mover - 1],
+             player_to_move_n=mover, game_key_n=game_key, ply_n=np.arange(n, dtype=np.int32))
+    return str(path)
+
+
+@pytest.fixture
+def learnable_shards(tmp_path):
+    return [write_learnable_shard(tmp_path / f"shard-{i}.npz", 600, first_game=100 * i, seed=i,
+                                  games_per_shard=30) for i in range(3)]

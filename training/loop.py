@@ -1,0 +1,189 @@
+"""The optimisation loop: AdamW, warm-up + cosine LR, policy CE + value MSE, early stopping.
+
+`fit(model, shards, settings)` trains in place, restores the weights of the
+best validation epoch and returns the metrics dict stored in the checkpoint
+and the `models` row. CUDA gets autocast (bf16, else fp16 with a grad scaler)
+and channels_last; CPU runs plain float32.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from training.shards import Batch, Prefetcher, ShardSet
+
+
+@dataclass
+class FitSettings:
+    epochs: int = 20
+    batch_size: int = 256
+    lr: float = 1e-3
+    lr_min_ratio: float = 0.01
+    weight_decay: float = 1e-4
+    warmup_steps: int = 100
+    max_steps: int | None = None
+    patience: int = 3
+    min_delta: float = 1e-4
+    value_weight: float = 1.0
+    grad_clip: float = 1.0
+    seed: int = 0
+    device: str = "cpu"
+    amp: str = "auto"          # auto | bf16 | fp16 | off (autocast is used on CUDA only)
+    prefetch: int = 4
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+
+
+def pick_device(choice: str = "auto") -> torch.device:
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if choice.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda asked for, but torch sees no CUDA device")
+    return torch.device(choice)
+
+
+def lr_at(step: int, total_steps: int, s: FitSettings) -> float:
+    """Linear warm-up to s.lr, then cosine decay to s.lr * s.lr_min_ratio at total_steps."""
+    if step < s.warmup_steps:
+        return s.lr * (step + 1) / s.warmup_steps
+    span = max(total_steps - s.warmup_steps, 1)
+    progress = min((step - s.warmup_steps) / span, 1.0)
+    lr_min = s.lr * s.lr_min_ratio
+    return lr_min + 0.5 * (s.lr - lr_min) * (1.0 + math.cos(math.pi * progress))
+
+
+def _amp_dtype(device: torch.device, amp: str) -> torch.dtype | None:
+    if device.type != "cuda" or amp == "off":
+        return None
+    if amp == "fp16":
+        return torch.float16
+    if amp == "bf16" or torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float16
+
+
+def to_tensors(batch: Batch, pin: bool) -> dict[str, torch.Tensor]:
+    out = {"planes": torch.from_numpy(batch.planes_bchw), "globals": torch.from_numpy(batch.globals_bg),
+           "row": torch.from_numpy(batch.target_row_k), "index": torch.from_numpy(batch.target_index_k),
+           "prob": torch.from_numpy(batch.target_prob_k), "top": torch.from_numpy(batch.target_top_b),
+           "values": torch.from_numpy(batch.values_b4)}
+    return {k: v.pin_memory() for k, v in out.items()} if pin else out
+
+
+def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, channels_last: bool):
+    """(policy CE, value MSE, number of top-1 hits) for one batch of tensors."""
+    t = {k: v.to(device, non_blocking=True) for k, v in t.items()}
+    planes = t["planes"].to(memory_format=torch.channels_last) if channels_last else t["planes"]
+    with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+        logits_bp, values_b4 = model(planes, t["globals"])
+    logp_bp = F.log_softmax(logits_bp.float(), dim=1)
+    batch = logits_bp.shape[0]
+    policy_ce = -(t["prob"] * logp_bp[t["row"], t["index"]]).sum() / batch
+    n = model.num_players
+    value_mse = F.mse_loss(values_b4.float()[:, :n], t["values"][:, :n])
+    hits = (logits_bp.argmax(dim=1) == t["top"]).sum()
+    return policy_ce, value_mse, hits
+
+
+@torch.no_grad()
+def evaluate(model, shards: ShardSet, s: FitSettings, device: torch.device) -> dict[str, float]:
+    model.eval()
+    amp_dtype, cl = _amp_dtype(device, s.amp), device.type == "cuda"
+    sums, count = np.zeros(3), 0
+    for batch in shards.val_batches(s.batch_size):
+        policy, value, hits = losses(model, to_tensors(batch, False), device, amp_dtype, cl)
+        sums += [policy.item() * batch.size, value.item() * batch.size, hits.item()]
+        count += batch.size
+    model.train()
+    p, v, acc = (float(x) for x in sums / max(count, 1))
+    return {"val_policy_loss": p, "val_value_loss": v, "val_loss": p + s.value_weight * v,
+            "val_policy_accuracy": acc, "val_samples": count}
+
+
+def fit(model, shards: ShardSet, s: FitSettings) -> dict:
+    if len(shards.val_refs) == 0:
+        raise ValueError("no validation samples: the dataset has too few games for the validation fraction")
+    if len(shards.train_refs) == 0:
+        raise ValueError("no training samples")
+    device = torch.device(s.device)
+    torch.manual_seed(s.seed)
+    rng = np.random.default_rng(s.seed)
+    amp_dtype, channels_last = _amp_dtype(device, s.amp), device.type == "cuda"
+    model.to(device)
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
+    decay = [p for p in model.parameters() if p.ndim >= 2]
+    no_decay = [p for p in model.parameters() if p.ndim < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=s.lr,
+                                  fused=device.type == "cuda")
+    scaler = torch.amp.GradScaler("cuda", enabled=amp_dtype == torch.float16)
+    steps_per_epoch = max(len(shards.train_refs) // s.batch_size, 1)
+    total_steps = s.epochs * steps_per_epoch if s.max_steps is None else min(s.max_steps, s.epochs * steps_per_epoch)
+    best = {"val_loss": math.inf}
+    best_state, bad_epochs, step, samples, train_seconds = None, 0, 0, 0, 0.0
+    history, stopped_early = [], False
+    model.train()
+    for epoch in range(1, s.epochs + 1):
+        prefetch = Prefetcher((to_tensors(b, device.type == "cuda") for b in shards.train_batches(s.batch_size, rng)),
+                              depth=s.prefetch)
+        sums, seen, started = np.zeros(2), 0, time.perf_counter()
+        try:
+            for t in prefetch:
+                if step >= total_steps:
+                    break
+                for group in optimizer.param_groups:
+                    group["lr"] = lr_at(step, total_steps, s)
+                policy, value, _ = losses(model, t, device, amp_dtype, channels_last)
+                loss = policy + s.value_weight * value
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(f"loss became {loss.item()} at step {step}")
+                optimizer.zero_grad(set_to_none=True)
+                scaler.scale(loss).backward()
+                scaler.unscale_(optimizer)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), s.grad_clip)
+                scaler.step(optimizer)
+                scaler.update()
+                batch = t["planes"].shape[0]
+                sums += [policy.item() * batch, value.item() * batch]
+                seen += batch
+                step += 1
+        finally:
+            prefetch.close()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        train_seconds += time.perf_counter() - started
+        samples += seen
+        val = evaluate(model, shards, s, device)
+        train_p, train_v = (float(x) for x in sums / max(seen, 1))
+        row = {"epoch": epoch, "step": step, "train_policy_loss": train_p, "train_value_loss": train_v,
+               "train_loss": train_p + s.value_weight * train_v, **val}
+        history.append(row)
+        s.log(f"epoch {epoch}/{s.epochs} step {step}/{total_steps} train {row['train_loss']:.4f} "
+              f"val {val['val_loss']:.4f} (policy {val['val_policy_loss']:.4f} value {val['val_value_loss']:.4f}) "
+              f"acc {val['val_policy_accuracy']:.3f} {samples / max(train_seconds, 1e-9):.0f} samples/s")
+        if val["val_loss"] < best["val_loss"] - s.min_delta:
+            best, bad_epochs = row, 0
+            best_state = copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()})
+        else:
+            bad_epochs += 1
+        if step >= total_steps:
+            break
+        if bad_epochs >= s.patience:
+            stopped_early = True
+            s.log(f"early stop: no val improvement over {s.patience} epochs (best epoch {best['epoch']})")
+            break
+    model.load_state_dict(best_state)
+    model.to(memory_format=torch.contiguous_format).cpu().eval()
+    return {**{k: v for k, v in best.items()}, "best_epoch": best["epoch"], "epochs_run": len(history),
+            "steps": step, "train_samples_seen": samples, "samples_per_s": samples / max(train_seconds, 1e-9),
+            "stopped_early": stopped_early, "device": str(device), "amp": str(amp_dtype).replace("torch.", ""),
+            "train_positions": int(len(shards.train_refs)), "val_positions": int(len(shards.val_refs)),
+            "history": history}

@@ -1,0 +1,199 @@
+"""Training data loader over the shards of docs/contracts.md.
+
+Shards are memory-mapped (`npz_mmap.map_npz`); a `ShardSet` splits their
+samples into train and validation by a hash of `game_key_n` (a whole game is
+on one side, the same on every run), draws random batches across all shards,
+and `Prefetcher` builds the next batches on a background thread so the model
+step never waits on I/O.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from training.npz_mmap import map_npz
+
+REQUIRED = {
+    "planes_nchw": (np.float32, 4), "globals_nf": (np.float32, 2), "policy_offsets": (np.int64, 1),
+    "policy_indices": (np.int32, 1), "policy_probs": (np.float32, 1), "values_nseat": (np.float32, 2),
+    "value_n": (np.float32, 1), "player_to_move_n": (np.int8, 1), "game_key_n": (np.int64, 1),
+    "ply_n": (np.int32, 1),
+}
+SPLIT_SALT = 0x5EED_0F_5A11
+_ROW_BITS = 40
+
+
+def _splitmix64(x_u64: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = x_u64 + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def is_validation(game_key_n: np.ndarray, fraction: float) -> np.ndarray:
+    """bool [N]: which samples belong to validation games (deterministic, per game)."""
+    keys = np.asarray(game_key_n, dtype=np.int64).view(np.uint64) ^ np.uint64(SPLIT_SALT)
+    return (_splitmix64(keys) % np.uint64(1_000_000)) < np.uint64(round(fraction * 1_000_000))
+
+
+def open_shard(path: str) -> dict[str, np.ndarray]:
+    """Maps a shard and checks every contract array's dtype, rank and length."""
+    arrays = map_npz(path)
+    missing = sorted(set(REQUIRED) - set(arrays))
+    if missing:
+        raise ValueError(f"shard {path} lacks arrays {missing}")
+    n = arrays["planes_nchw"].shape[0]
+    for name, (dtype, ndim) in REQUIRED.items():
+        a = arrays[name]
+        if a.dtype != dtype or a.ndim != ndim:
+            raise ValueError(f"shard {path}: {name} is {a.dtype}{list(a.shape)}, expected {np.dtype(dtype)} rank {ndim}")
+        if name not in ("policy_offsets", "policy_indices", "policy_probs") and a.shape[0] != n:
+            raise ValueError(f"shard {path}: {name} has {a.shape[0]} rows, planes_nchw has {n}")
+    offsets = arrays["policy_offsets"]
+    if offsets.shape[0] != n + 1 or offsets[0] != 0 or offsets[-1] != arrays["policy_indices"].shape[0]:
+        raise ValueError(f"shard {path}: policy_offsets do not span policy_indices")
+    if arrays["policy_probs"].shape != arrays["policy_indices"].shape or arrays["values_nseat"].shape[1] != 4:
+        raise ValueError(f"shard {path}: policy_probs/values_nseat have the wrong shape")
+    return arrays
+
+
+@dataclass
+class Batch:
+    planes_bchw: np.ndarray      # float32 [B, C, H, W]
+    globals_bg: np.ndarray       # float32 [B, G]
+    target_row_k: np.ndarray     # int64 [nnz]: batch row of each sparse policy entry
+    target_index_k: np.ndarray   # int64 [nnz]: action index
+    target_prob_k: np.ndarray    # float32 [nnz]
+    target_top_b: np.ndarray     # int64 [B]: most probable target index (-1 when the target is empty)
+    values_b4: np.ndarray        # float32 [B, 4]
+
+    @property
+    def size(self) -> int:
+        return self.planes_bchw.shape[0]
+
+
+class ShardSet:
+    """The samples of some shards, split into train and validation by game."""
+
+    def __init__(self, paths: list[str], val_fraction: float = 0.05):
+        if not paths:
+            raise ValueError("no shards given")
+        self.paths = list(paths)
+        self.shards = [open_shard(p) for p in self.paths]
+        shapes = {s["planes_nchw"].shape[1:] for s in self.shards}
+        gsizes = {s["globals_nf"].shape[1] for s in self.shards}
+        if len(shapes) != 1 or len(gsizes) != 1:
+            raise ValueError(f"shards disagree on plane shape {shapes} or globals size {gsizes}")
+        self.planes_chw = tuple(int(v) for v in shapes.pop())
+        self.global_size = int(gsizes.pop())
+        train, val = [], []
+        for shard_id, shard in enumerate(self.shards):
+            rows = np.arange(shard["planes_nchw"].shape[0], dtype=np.int64)
+            refs = (np.int64(shard_id) << _ROW_BITS) | rows
+            in_val = is_validation(shard["game_key_n"][:], val_fraction)
+            train.append(refs[~in_val])
+            val.append(refs[in_val])
+        self.train_refs = np.concatenate(train)
+        self.val_refs = np.concatenate(val)
+
+    @property
+    def max_policy_index(self) -> int:
+        return max(int(s["policy_indices"].max(initial=-1)) for s in self.shards)
+
+    def gather(self, refs: np.ndarray) -> Batch:
+        """The samples `refs` (shard_id << 40 | row), grouped by shard; order within the batch is by shard."""
+        refs = np.sort(refs)
+        parts = []
+        for shard_id in np.unique(refs >> _ROW_BITS):
+            rows = refs[(refs >> _ROW_BITS) == shard_id] & ((1 << _ROW_BITS) - 1)
+            parts.append(self._gather_rows(self.shards[int(shard_id)], rows))
+        return _concat(parts)
+
+    def _gather_rows(self, shard: dict, rows: np.ndarray) -> Batch:
+        offsets = shard["policy_offsets"]
+        starts, ends = offsets[rows], offsets[rows + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        row_k = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
+        seg_start = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        flat_k = np.arange(total, dtype=np.int64) - np.repeat(seg_start, lengths) + np.repeat(starts, lengths)
+        index_k = shard["policy_indices"][flat_k].astype(np.int64)
+        prob_k = np.asarray(shard["policy_probs"][flat_k], dtype=np.float32)
+        top_b = np.full(rows.shape[0], -1, dtype=np.int64)
+        if total:
+            order = np.lexsort((-prob_k, row_k))
+            first = np.ones(total, dtype=bool)
+            first[1:] = row_k[order][1:] != row_k[order][:-1]
+            top_b[row_k[order][first]] = index_k[order][first]
+        return Batch(np.asarray(shard["planes_nchw"][rows]), np.asarray(shard["globals_nf"][rows]),
+                     row_k, index_k, prob_k, top_b, np.asarray(shard["values_nseat"][rows]))
+
+    def train_batches(self, batch_size: int, rng: np.random.Generator):
+        """One epoch of random batches over the training samples (the last partial batch is dropped
+        unless it is the only one)."""
+        order = rng.permutation(self.train_refs)
+        stop = max(len(order) - len(order) % batch_size, min(len(order), batch_size))
+        for start in range(0, stop, batch_size):
+            yield self.gather(order[start:start + batch_size])
+
+    def val_batches(self, batch_size: int):
+        for start in range(0, len(self.val_refs), batch_size):
+            yield self.gather(self.val_refs[start:start + batch_size])
+
+
+def _concat(parts: list[Batch]) -> Batch:
+    if len(parts) == 1:
+        return parts[0]
+    row_shift = np.cumsum([0] + [p.size for p in parts[:-1]])
+    return Batch(
+        np.concatenate([p.planes_bchw for p in parts]), np.concatenate([p.globals_bg for p in parts]),
+        np.concatenate([p.target_row_k + shift for p, shift in zip(parts, row_shift)]),
+        np.concatenate([p.target_index_k for p in parts]), np.concatenate([p.target_prob_k for p in parts]),
+        np.concatenate([p.target_top_b for p in parts]), np.concatenate([p.values_b4 for p in parts]))
+
+
+class Prefetcher:
+    """Runs an iterator on a background thread, `depth` items ahead; re-raises its errors in the consumer."""
+
+    _DONE = object()
+
+    def __init__(self, iterator, depth: int = 4):
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(iterator,), daemon=True, name="shard-prefetch")
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, iterator) -> None:
+        try:
+            for item in iterator:
+                if not self._put(item):
+                    return
+            self._put(self._DONE)
+        except BaseException as exc:   # handed to the consumer, which re-raises it
+            self._put(exc)
+
+    def __iter__(self):
+        while True:
+            item = self._queue.get()
+            if item is self._DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
