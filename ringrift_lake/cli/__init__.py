@@ -13,6 +13,7 @@ import sys
 
 COMMANDS = (
     "engine_cmd",
+    "maintenance_cmd",
 )
 
 
