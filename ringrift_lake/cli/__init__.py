@@ -14,6 +14,7 @@ import sys
 COMMANDS = (
     "engine_cmd",
     "maintenance_cmd",
+    "train_cmd",
 )
 
 

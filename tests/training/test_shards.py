@@ -1,0 +1,83 @@
+"""The memory-mapped shard reader and the train/validation loader, on real .npz files."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from training.npz_mmap import map_npz
+from training.shards import Prefetcher, ShardSet, is_validation, open_shard
+from conftest import write_learnable_shard
+
+
+def test_members_are_memory_mapped_and_equal_to_np_load(tmp_path):
+    path = write_learnable_shard(tmp_path / "a.npz", 300, first_game=0, seed=1, soft=True)
+    mapped, loaded = map_npz(path), np.load(path)
+    assert sorted(mapped) == sorted(loaded.files)
+    for name in loaded.files:
+        assert isinstance(mapped[name], np.memmap), name
+        np.testing.assert_array_equal(mapped[name], loaded[name])
+
+
+def test_compressed_shard_is_refused(tmp_path):
+    path = tmp_path / "c.npz"
+    np.savez_compressed(path, planes_nchw=np.zeros((2, 1, 2, 2), np.float32))
+    with pytest.raises(ValueError, match="compressed"):
+        map_npz(str(path))
+
+
+def test_shard_missing_an_array_or_with_a_wrong_dtype_is_refused(tmp_path):
+    good = np.load(write_learnable_shard(tmp_path / "g.npz", 50, 0, 1))
+    arrays = {k: good[k] for k in good.files}
+    np.savez(tmp_path / "missing.npz", **{k: v for k, v in arrays.items() if k != "game_key_n"})
+    with pytest.raises(ValueError, match="game_key_n"):
+        open_shard(str(tmp_path / "missing.npz"))
+    np.savez(tmp_path / "dtype.npz", **{**arrays, "policy_indices": arrays["policy_indices"].astype(np.int64)})
+    with pytest.raises(ValueError, match="policy_indices"):
+        open_shard(str(tmp_path / "dtype.npz"))
+
+
+def test_split_is_by_game_deterministic_and_near_the_fraction():
+    keys = np.arange(20_000, dtype=np.int64) * 1_000_003
+    first, second = is_validation(keys, 0.05), is_validation(keys, 0.05)
+    np.testing.assert_array_equal(first, second)
+    assert 0.04 < first.mean() < 0.06
+    repeated = np.repeat(keys[:500], 7)       # every sample of a game lands on the same side
+    assert (is_validation(repeated, 0.3).reshape(500, 7).std(axis=1) == 0).all()
+
+
+def test_gather_returns_the_rows_asked_for(tmp_path):
+    paths = [write_learnable_shard(tmp_path / f"s{i}.npz", 100, 50 * i, i, soft=True) for i in range(2)]
+    shards = ShardSet(paths, val_fraction=0.2)
+    refs = np.array([(1 << 40) | 7, 3], dtype=np.int64)   # shard 1 row 7, shard 0 row 3
+    batch = shards.gather(refs)
+    raw = [np.load(p) for p in paths]
+    np.testing.assert_array_equal(batch.planes_bchw[0], raw[0]["planes_nchw"][3])   # sorted by shard
+    np.testing.assert_array_equal(batch.planes_bchw[1], raw[1]["planes_nchw"][7])
+    for row, (shard, r) in enumerate([(0, 3), (1, 7)]):
+        lo, hi = raw[shard]["policy_offsets"][r:r + 2]
+        mine = batch.target_row_k == row
+        np.testing.assert_array_equal(batch.target_index_k[mine], raw[shard]["policy_indices"][lo:hi])
+        np.testing.assert_allclose(batch.target_prob_k[mine], raw[shard]["policy_probs"][lo:hi])
+        assert batch.target_top_b[row] == raw[shard]["policy_indices"][lo]        # prob 0.75 comes first
+    assert batch.target_prob_k.sum() == pytest.approx(2.0)
+
+
+def test_train_and_validation_games_are_disjoint_and_cover_everything(learnable_shards):
+    shards = ShardSet(learnable_shards, val_fraction=0.2)
+    keys = lambda refs: {int(shards.shards[r >> 40]["game_key_n"][r & ((1 << 40) - 1)]) for r in refs}
+    assert keys(shards.train_refs).isdisjoint(keys(shards.val_refs))
+    assert len(shards.train_refs) + len(shards.val_refs) == 1800
+    assert len(shards.val_refs) > 0
+    epoch = list(shards.train_batches(64, np.random.default_rng(0)))
+    assert sum(b.size for b in epoch) == len(shards.train_refs) // 64 * 64
+
+
+def test_prefetcher_yields_everything_and_reraises_errors():
+    assert list(Prefetcher(iter(range(10)), depth=2)) == list(range(10))
+
+    def broken():
+        yield 1
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(Prefetcher(broken()))

@@ -1,0 +1,149 @@
+"""Train a policy/value network on a dataset of the lake and register it as a candidate.
+
+    ringrift-lake train --config square8_2p                      # newest dataset, default model, auto device
+    ringrift-lake train --config square8_2p --dataset DS --epochs 10 --batch-size 512 --lr 2e-3
+    ringrift-lake train --config square8_3p --init square8_2p-20261129T...   # 2p -> 3p transfer
+    python -m training.train --config square8_2p --shards a.npz b.npz --no-register   # files, no datasets row
+
+Writes `<lake>/models/{config}/<model_id>.safetensors` + `.json` and a `models`
+row (status `candidate`, parent, dataset, metrics). Prints a JSON summary on
+stdout. Exit status: 0 only when the checkpoint (and row) were written;
+1 on any failure, with the reason on stderr; 2 on bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import torch
+
+from training import checkpoint, data_source
+from training.loop import FitSettings, fit, pick_device
+from training.model import architecture_for, build_model, parameter_count
+from training.shards import ShardSet
+from training.transfer import check_compatible, init_from
+from ringrift_lake.cli.train_cmd import add_arguments
+
+
+@dataclass
+class TrainResult:
+    model_id: str
+    checkpoint_uri: str
+    sha256: str
+    dataset_id: str | None
+    parent_model_id: str | None
+    metrics: dict
+
+    def summary(self) -> dict:
+        keep = ("train_loss", "val_loss", "val_policy_loss", "val_value_loss", "val_policy_accuracy",
+                "samples_per_s", "epochs_run", "best_epoch", "steps", "stopped_early", "device", "parameters")
+        return {"model_id": self.model_id, "checkpoint_uri": self.checkpoint_uri, "sha256": self.sha256,
+                "dataset_id": self.dataset_id, "parent_model_id": self.parent_model_id,
+                **{k: self.metrics.get(k) for k in keep}}
+
+
+def _encoder_facts(board_type: str, data: data_source.TrainingData, shards: ShardSet) -> tuple[str, int]:
+    """(encoder version, policy size), after checking the data was made by this code's encoder."""
+    from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
+
+    if data.encoder_version not in (None, ENCODER_VERSION):
+        raise ValueError(f"dataset {data.dataset_id} was encoded with {data.encoder_version}, "
+                         f"this code's encoder is {ENCODER_VERSION}: re-export the data")
+    encoder = encoder_for(board_type)
+    if tuple(encoder.planes_chw) != shards.planes_chw or encoder.global_size != shards.global_size:
+        raise ValueError(f"shards hold planes {shards.planes_chw} + {shards.global_size} globals, the {board_type} "
+                         f"encoder makes {tuple(encoder.planes_chw)} + {encoder.global_size}")
+    policy_size = encoder.action_space.size
+    if shards.max_policy_index >= policy_size:
+        raise ValueError(f"shards hold policy index {shards.max_policy_index} >= action space size {policy_size}")
+    return ENCODER_VERSION, policy_size
+
+
+def run(args: argparse.Namespace, log=None) -> TrainResult:
+    """The whole run: data, model (fresh or --init), fit, checkpoint, models row."""
+    from engine import parse_config
+    from ringrift_lake.location import Lake
+
+    board_type, num_players = parse_config(args.config)
+    lake = Lake.at(args.lake) if args.lake else Lake.from_env()
+    if args.shards:
+        data = data_source.from_files(args.config, args.shards, None)
+    else:
+        data = data_source.from_lake(lake, args.config, args.dataset)
+    shards = ShardSet(data.shard_paths, val_fraction=args.val_fraction)
+    encoder_version, policy_size = _encoder_facts(board_type, data, shards)
+    device = pick_device(args.device)
+    parent_id = None
+    if args.init:
+        source = checkpoint.load(lake, args.init)
+        parent_id = source.meta["model_id"]
+        model = init_from(source.model, source.meta, board_type, num_players, encoder_version, args.seed)
+        check_compatible(model.arch, architecture_for(board_type, num_players, shards.planes_chw,
+                                                      shards.global_size, policy_size))
+        for knob in ("channels", "blocks"):
+            if getattr(args, knob) not in (None, model.arch[knob]):
+                raise ValueError(f"--{knob} {getattr(args, knob)} differs from the --init model's {model.arch[knob]}")
+    else:
+        model = build_model(architecture_for(board_type, num_players, shards.planes_chw, shards.global_size,
+                                             policy_size, channels=args.channels or 96, blocks=args.blocks or 6))
+    settings = FitSettings(
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min_ratio=args.lr_min_ratio,
+        weight_decay=args.weight_decay, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
+        patience=args.patience, value_weight=args.value_weight, grad_clip=args.grad_clip, seed=args.seed,
+        device=str(device), amp=args.amp, prefetch=args.prefetch)
+    if log is not None:
+        settings.log = log
+    settings.log(f"train {args.config}: {len(shards.train_refs)} train / {len(shards.val_refs)} val positions from "
+                 f"{len(data.shard_paths)} shards, {parameter_count(model):,} parameters, device {device}")
+    metrics = fit(model, shards, settings)
+    metrics["parameters"] = parameter_count(model)
+    metrics["torch"] = torch.__version__
+    saved = checkpoint.save(lake, model, config=args.config, encoder_version=encoder_version,
+                            dataset_id=data.dataset_id, parent_model_id=parent_id, metrics=metrics,
+                            model_id=args.model_id)
+    if not args.no_register:
+        register(lake, saved, args.config, parent_id, data.dataset_id, metrics)
+    return TrainResult(saved.model_id, saved.weights_uri, saved.sha256, data.dataset_id, parent_id, metrics)
+
+
+def register(lake, saved: checkpoint.SavedCheckpoint, config: str, parent_id, dataset_id, metrics: dict) -> None:
+    from ringrift_lake import tables
+
+    now = datetime.now(timezone.utc)
+    tables.append(lake, "models", [{
+        "model_id": saved.model_id, "config": config, "status": "candidate",
+        "architecture": json.dumps(saved.meta["architecture"], sort_keys=True),
+        "encoder_version": saved.meta["encoder_version"], "parent_model_id": parent_id,
+        "dataset_id": dataset_id, "checkpoint_uri": saved.weights_uri, "sha256": saved.sha256,
+        "metrics": json.dumps(metrics, sort_keys=True), "decision": None, "created_at": now, "updated_at": now,
+    }])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ringrift-lake train", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run_and_report(args)
+
+
+def run_and_report(args: argparse.Namespace) -> int:
+    """Runs training; prints the JSON summary and returns 0, or prints the error and returns 1."""
+    try:
+        result = run(args)
+    except KeyboardInterrupt:
+        print("train: interrupted; nothing registered", file=sys.stderr)
+        return 130
+    except Exception as exc:   # every failure must reach the exit status, never a 0
+        traceback.print_exc(file=sys.stderr)
+        print(f"train: error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result.summary(), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
