@@ -1,0 +1,77 @@
+"""DuckDB over the lake: every table as a view.
+
+Each view reads the table's live Parquet files (the Delta snapshot at
+connect time, or a pinned version) with ``read_parquet``; the partition
+column comes from the hive path. Tables that do not exist yet are empty
+views with the right columns, so queries never fail on a young lake. On S3
+the bundled httpfs extension is loaded from its wheel (no downloads) and a
+secret is made from the lake's storage options.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import duckdb
+
+from ringrift_lake import tables
+from ringrift_lake.location import Lake
+from ringrift_lake.schemas import TABLES
+
+
+def _extension_path(package: str, name: str) -> str:
+    module = __import__(package)
+    found = sorted(Path(module.__file__).parent.glob(f"extensions/*/{name}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"{package} ships no {name}.duckdb_extension; reinstall the environment")
+    return str(found[-1])
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _attach_s3(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
+    con.execute(f"LOAD {_quote(_extension_path('duckdb_extension_httpfs', 'httpfs'))}")
+    opts = lake.storage_options
+    endpoint = urlparse(opts.get("AWS_ENDPOINT_URL", ""))
+    parts = [
+        "TYPE s3",
+        f"KEY_ID {_quote(opts.get('AWS_ACCESS_KEY_ID', ''))}",
+        f"SECRET {_quote(opts.get('AWS_SECRET_ACCESS_KEY', ''))}",
+        f"REGION {_quote(opts.get('AWS_REGION', 'us-east-1'))}",
+    ]
+    if opts.get("AWS_SESSION_TOKEN"):
+        parts.append(f"SESSION_TOKEN {_quote(opts['AWS_SESSION_TOKEN'])}")
+    if endpoint.netloc:
+        parts += [f"ENDPOINT {_quote(endpoint.netloc)}", "URL_STYLE 'path'",
+                  f"USE_SSL {'true' if endpoint.scheme == 'https' else 'false'}"]
+    con.execute(f"CREATE OR REPLACE SECRET lake_s3 ({', '.join(parts)})")
+
+
+def _view_sql(name: str, uris: list[str]) -> str:
+    spec = TABLES[name]
+    files = "[" + ", ".join(_quote(u) for u in uris) + "]"
+    hive = "true" if spec.partition_by else "false"
+    columns = ", ".join(f'"{c}"' for c in spec.schema.names)
+    return (f'CREATE OR REPLACE VIEW "{name}" AS SELECT {columns} FROM '
+            f"read_parquet({files}, hive_partitioning = {hive}, union_by_name = true)")
+
+
+def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | None = None
+            ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per lake table (optionally pinned to Delta versions)."""
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if lake.is_s3:
+        _attach_s3(con, lake)
+    versions = versions or {}
+    for name, spec in TABLES.items():
+        uris = tables.file_uris(lake, name, versions.get(name))
+        if uris:
+            con.execute(_view_sql(name, uris))
+        else:
+            con.register(f"_empty_{name}", spec.schema.empty_table())
+            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_empty_{name}"')
+    return con
