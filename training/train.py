@@ -46,8 +46,9 @@ class TrainResult:
                 **{k: self.metrics.get(k) for k in keep}}
 
 
-def _encoder_facts(board_type: str, data: data_source.TrainingData, shards: ShardSet) -> tuple[str, int]:
-    """(encoder version, policy size), after checking the data was made by this code's encoder."""
+def _encoder_facts(board_type: str, data: data_source.TrainingData, shards: ShardSet) -> tuple[str, int, int]:
+    """(encoder version, policy size, spatial policy planes), after checking the data was made by this
+    code's encoder."""
     from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 
     if data.encoder_version not in (None, ENCODER_VERSION):
@@ -60,7 +61,9 @@ def _encoder_facts(board_type: str, data: data_source.TrainingData, shards: Shar
     policy_size = encoder.action_space.size
     if shards.max_policy_index >= policy_size:
         raise ValueError(f"shards hold policy index {shards.max_policy_index} >= action space size {policy_size}")
-    return ENCODER_VERSION, policy_size
+    space = encoder.action_space
+    spatial = space.n_planes if space.special_base == space.n_planes * shards.planes_chw[1] * shards.planes_chw[2] else 0
+    return ENCODER_VERSION, policy_size, spatial
 
 
 def run(args: argparse.Namespace, log=None) -> TrainResult:
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace, log=None) -> TrainResult:
     else:
         data = data_source.from_lake(lake, args.config, args.dataset)
     shards = ShardSet(data.shard_paths, val_fraction=args.val_fraction)
-    encoder_version, policy_size = _encoder_facts(board_type, data, shards)
+    encoder_version, policy_size, spatial = _encoder_facts(board_type, data, shards)
     device = pick_device(args.device)
     parent_id = None
     if args.init:
@@ -83,13 +86,14 @@ def run(args: argparse.Namespace, log=None) -> TrainResult:
         parent_id = source.meta["model_id"]
         model = init_from(source.model, source.meta, board_type, num_players, encoder_version, args.seed)
         check_compatible(model.arch, architecture_for(board_type, num_players, shards.planes_chw,
-                                                      shards.global_size, policy_size))
+                                                      shards.global_size, policy_size, spatial))
         for knob in ("channels", "blocks"):
             if getattr(args, knob) not in (None, model.arch[knob]):
                 raise ValueError(f"--{knob} {getattr(args, knob)} differs from the --init model's {model.arch[knob]}")
     else:
         model = build_model(architecture_for(board_type, num_players, shards.planes_chw, shards.global_size,
-                                             policy_size, channels=args.channels or 96, blocks=args.blocks or 6))
+                                             policy_size, spatial, channels=args.channels or 96,
+                                             blocks=args.blocks or 6))
     settings = FitSettings(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min_ratio=args.lr_min_ratio,
         weight_decay=args.weight_decay, warmup_steps=args.warmup_steps, max_steps=args.max_steps,

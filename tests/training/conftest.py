@@ -9,13 +9,14 @@ torch.set_num_threads(1)
 
 PLANES_CHW = (6, 8, 8)
 GLOBAL_SIZE = 5
-POLICY_SIZE = 200
+SPATIAL_PLANES = 3                     # the action-space layout: 3 planes of 8x8, then 8 specials
+POLICY_SIZE = SPATIAL_PLANES * 64 + 8
 
 
 def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_shard: int = 20,
                           num_players: int = 2, soft: bool = False) -> str:
     """A shard whose targets are a function of the input: one hot cell in plane 0 decides the
-    policy target (cell * 3) and the value (seat 1 wins when the cell is in the top half)."""
+    policy target (plane 0 at that cell; soft: 3/4 there, 1/4 on plane 1) and the value (seat 1 wins when the cell is in the top half)."""
     rng = np.random.default_rng(seed)
     c, h, w = PLANES_CHW
     planes = (rng.random((n, c, h, w)) < 0.1).astype(np.float32)
@@ -25,11 +26,11 @@ def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_sh
     globals_ = rng.random((n, GLOBAL_SIZE)).astype(np.float32)
     if soft:
         counts = np.full(n, 2, dtype=np.int64)
-        indices = np.stack([hot * 3, hot * 3 + 1], axis=1).reshape(-1).astype(np.int32)
+        indices = np.stack([hot, h * w + hot], axis=1).reshape(-1).astype(np.int32)
         probs = np.tile(np.array([0.75, 0.25], dtype=np.float32), n)
     else:
         counts = np.ones(n, dtype=np.int64)
-        indices = (hot * 3).astype(np.int32)
+        indices = hot.astype(np.int32)
         probs = np.ones(n, dtype=np.float32)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     seat1 = np.where(hot // w < h // 2, 1.0, -1.0).astype(np.float32)

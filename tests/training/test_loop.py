@@ -8,12 +8,12 @@ import pytest
 from training.loop import FitSettings, fit, lr_at
 from training.model import architecture_for, build_model
 from training.shards import ShardSet
-from conftest import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE
+from conftest import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE, SPATIAL_PLANES
 
 
 def tiny_model(num_players=2):
     return build_model(architecture_for("square8", num_players, PLANES_CHW, GLOBAL_SIZE, POLICY_SIZE,
-                                        channels=16, blocks=2))
+                                        SPATIAL_PLANES, channels=16, blocks=2))
 
 
 def test_lr_warms_up_linearly_then_decays_by_cosine_to_the_floor():

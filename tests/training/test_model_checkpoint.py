@@ -13,9 +13,9 @@ from training.model import architecture_for, build_model
 from training.transfer import init_from
 
 
-def small_model(num_players=2, board="square8", seed=0):
+def small_model(num_players=2, board="square8", seed=0, spatial_planes=3):
     torch.manual_seed(seed)
-    return build_model(architecture_for(board, num_players, (6, 8, 8), 5, 200, channels=16, blocks=2))
+    return build_model(architecture_for(board, num_players, (6, 8, 8), 5, 200, spatial_planes, channels=16, blocks=2))
 
 
 def inputs(batch=3):
@@ -23,16 +23,16 @@ def inputs(batch=3):
     return torch.rand(batch, 6, 8, 8, generator=gen), torch.rand(batch, 5, generator=gen)
 
 
-@pytest.mark.parametrize("num_players", [2, 3, 4])
-def test_outputs_have_the_policy_size_and_zero_values_beyond_the_seats(num_players):
-    model = small_model(num_players).eval()
+@pytest.mark.parametrize("num_players,spatial_planes", [(2, 3), (3, 0), (4, 3)])
+def test_outputs_have_the_policy_size_and_zero_values_beyond_the_seats(num_players, spatial_planes):
+    model = small_model(num_players, spatial_planes=spatial_planes).eval()
     logits, values = model(*inputs())
     assert logits.shape == (3, 200) and values.shape == (3, 4)
     assert (values[:, num_players:] == 0).all()
     assert (values[:, :num_players].abs() < 1).all() and (values[:, :num_players] != 0).any()
 
 
-def test_large_boards_get_a_hidden_layer_in_the_policy_head():
+def test_large_boards_get_a_hidden_layer_in_the_flat_policy_head():
     arch = architecture_for("square19", 2, (30, 19, 19), 20, 67_000)
     assert arch["policy_hidden"] > 0
     assert architecture_for("square8", 2, (30, 8, 8), 20, 7000)["policy_hidden"] == 0
