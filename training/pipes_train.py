@@ -1,9 +1,10 @@
 """Training as a Dagster Pipes process: `python -m training.pipes_train [train flags]`.
 
 Launched by the Dagster asset through `PipesSubprocessClient`. The flags are
-those of `ringrift-lake train`; the asset may instead (or also) pass
-`extras={"config": ..., "train_args": [...]}`, and with no `--config` the
-partition key is used as the config. Runs the same `training.train.run`,
+those of `ringrift-lake train`; the asset may instead (or also) pass them as
+extras, one key per flag (`{"config": "square8_2p", "batch_size": 512}`), or
+as a list `extras["train_args"]`; with no config at all the partition key is
+used. Runs the same `training.train.run`,
 streams the progress lines to the Dagster log and reports the model as the
 asset materialization (metadata: model id, checkpoint, dataset, losses,
 accuracy, samples/s, device); `data_version` is the model id. Any failure
@@ -20,14 +21,22 @@ from dagster_pipes import open_dagster_pipes
 from ringrift_lake.cli.train_cmd import add_arguments
 
 
-def _argv(pipes, argv: list[str]) -> list[str]:
-    extras = pipes.extras or {}
-    argv = list(argv) + [str(a) for a in extras.get("train_args", [])]
+def _argv(pipes, argv: list[str], known_flags: set[str]) -> list[str]:
+    """The command-line flags, then `extras["train_args"]`, then one flag per other extra
+    (`{"batch_size": 512}` -> `--batch-size 512`; None and False are left out; flags already given win)."""
+    extras = dict(pipes.extras or {})
+    argv = list(argv) + [str(a) for a in extras.pop("train_args", None) or []]
+    for key, value in extras.items():
+        flag = "--" + key.replace("_", "-")
+        if flag not in known_flags:
+            raise ValueError(f"Pipes extra {key!r} is not a train flag")
+        if value is None or value is False or flag in argv:
+            continue
+        argv += [flag] if value is True else [flag, str(value)]
     if "--config" not in argv:
-        config = extras.get("config") or (pipes.partition_key if pipes.is_partition_step else None)
-        if not config:
+        if not pipes.is_partition_step:
             raise ValueError("no --config flag, extras['config'] or partition key to train")
-        argv += ["--config", str(config)]
+        argv += ["--config", pipes.partition_key]
     return argv
 
 
@@ -43,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     with open_dagster_pipes() as pipes:
         parser = argparse.ArgumentParser(prog="python -m training.pipes_train")
         add_arguments(parser)
-        args = parser.parse_args(_argv(pipes, sys.argv[1:] if argv is None else argv))
+        known = {flag for action in parser._actions for flag in action.option_strings}
+        args = parser.parse_args(_argv(pipes, sys.argv[1:] if argv is None else argv, known))
         result = run(args, log=pipes.log.info)
         pipes.report_asset_materialization(metadata=materialization_metadata(result), data_version=result.model_id)
         pipes.log.info(f"trained {result.model_id}: val loss {result.metrics['val_loss']:.4f}")
