@@ -15,6 +15,8 @@ COMMANDS = (
     "engine_cmd",
     "maintenance_cmd",
     "train_cmd",
+    "elo_cmd",
+    "promote_cmd",
 )
 
 
