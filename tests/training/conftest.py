@@ -50,3 +50,43 @@ def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_sh
 def learnable_shards(tmp_path):
     return [write_learnable_shard(tmp_path / f"shard-{i}.npz", 600, first_game=100 * i, seed=i,
                                   games_per_shard=30) for i in range(3)]
+
+
+def write_encoder_shaped_shard(path, board_type: str, n: int, first_game: int, seed: int,
+                               num_players: int = 2) -> dict:
+    """A shard with the real encoder's shapes and action-space size (random planes, one-hot targets).
+    Returns {uri, sha256, samples} as a datasets row lists it."""
+    import hashlib
+
+    from ringrift_lake.encoding import encoder_for
+
+    encoder = encoder_for(board_type)
+    rng = np.random.default_rng(seed)
+    c, h, w = encoder.planes_chw
+    values = np.zeros((n, 4), np.float32)
+    values[:, :num_players] = rng.choice([-1.0, 1.0], size=(n, num_players))
+    np.savez(path, planes_nchw=(rng.random((n, c, h, w)) < 0.1).astype(np.float32),
+             globals_nf=rng.random((n, encoder.global_size), dtype=np.float32),
+             policy_offsets=np.arange(n + 1, dtype=np.int64),
+             policy_indices=rng.integers(0, encoder.action_space.size, n).astype(np.int32),
+             policy_probs=np.ones(n, np.float32), values_nseat=values, value_n=values[:, 0].copy(),
+             player_to_move_n=np.ones(n, np.int8), game_key_n=first_game + np.arange(n, dtype=np.int64) // 10,
+             ply_n=np.zeros(n, np.int32))
+    sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    return {"uri": str(path), "sha256": sha, "samples": n}
+
+
+def add_dataset_row(lake, config: str, shards: list[dict], dataset_id: str, created_at=None) -> None:
+    """A `datasets` row for shards already in the lake (the exporter's job in production)."""
+    import json
+    from datetime import datetime, timezone
+
+    from ringrift_lake import tables
+    from ringrift_lake.encoding import ENCODER_VERSION
+
+    tables.append(lake, "datasets", [{
+        "dataset_id": dataset_id, "config": config, "encoder_version": ENCODER_VERSION,
+        "source_versions": json.dumps({"games": 0, "moves": 0}), "window": json.dumps({}),
+        "min_ingest_seq": 0, "max_ingest_seq": 0, "game_count": sum(s["samples"] for s in shards) // 10,
+        "sample_count": sum(s["samples"] for s in shards), "shards": json.dumps(shards),
+        "created_at": created_at or datetime.now(timezone.utc)}])
