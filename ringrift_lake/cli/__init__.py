@@ -16,6 +16,7 @@ COMMANDS = (
     "maintenance_cmd",
     "train_cmd",
     "elo_cmd",
+    "evaluate_cmd",
     "promote_cmd",
 )
 
