@@ -1,0 +1,38 @@
+"""The heuristic agent's weights: what one unit of each evaluation term is worth, in one place."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class HeuristicWeights:
+    # Material and the elimination race (eliminations credited to the mover count toward victory).
+    eliminated: float = 10.0      # one ring credited to the mover (own or opponent's ring)
+    ring: float = 2.0             # one ring of the mover's colour still in play (opponents' count negative)
+    win: float = 1000.0           # the move reaches a victory threshold
+    # Board presence.
+    territory: float = 3.0        # one collapsed cell owned
+    marker: float = 1.0           # one marker owned
+    stack: float = 2.0            # controlling one stack
+    stack_ring: float = 0.5       # each ring in a controlled stack
+    cap_ring: float = 0.7         # each ring in a controlled stack's cap (capture power, resilience)
+    # Tactics.
+    captured_ring: float = 3.0    # an opponent's top ring taken under one of our stacks
+    exposure: float = 0.6         # fraction of a stack's loss charged when an opponent can capture it next
+    follow_up: float = 0.9        # discount on the best move a placement (or a skip) makes possible
+    chain_threat: float = 1.5     # after a move, each opponent stack we could capture next
+    last_stack: float = 60.0      # losing control of our last stack with no ring in hand (no real action left)
+    hand_ring: float = 0.3        # keeping a ring in hand (flexibility, last-player-standing insurance)
+    swap: float = -1.0            # taking the pie-rule swap (left to the one-ply view: mildly avoided)
+
+    def with_overrides(self, overrides: dict | None) -> "HeuristicWeights":
+        if not overrides:
+            return self
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"unknown heuristic weights {unknown}; known: {sorted(known)}")
+        return replace(self, **overrides)
+
+
+DEFAULT_WEIGHTS = HeuristicWeights()

@@ -1,0 +1,154 @@
+"""Whole games: new_game, play_game (agents choose from the legal set) and validate_game (strict / legacy)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .apply import apply_move
+from .codec import move_from_json, move_to_json
+from .errors import IllegalMoveError
+from .geometry import BOARD_SIZES, geometry_for
+from .legal import legal_moves
+from .state import DEFAULT_RULES_OPTIONS, GameState
+from .validation import check_move
+from .victory import evaluate_victory
+
+BOARD_TYPES = ("square8", "square19", "hex8", "hexagonal")
+CONFIGS = {f"{b}_{n}p": (b, n) for b in BOARD_TYPES for n in (2, 3, 4)}
+
+
+def parse_config(name: str) -> tuple[str, int]:
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"unknown config {name!r}; valid configs: {', '.join(CONFIGS)}") from None
+
+
+def new_game(board_type: str, num_players: int, rules_options: dict | None = None) -> GameState:
+    """Fresh game: every hand full, player 1 to place. Defaults: R172 on (3 rounds), pie rule off,
+    reference hex8 line quirk on."""
+    if board_type not in BOARD_SIZES:
+        raise ValueError(f"unknown board type {board_type!r}; valid: {', '.join(BOARD_TYPES)}")
+    if not 1 <= num_players <= 4:
+        raise ValueError(f"num_players must be 2-4 (1 for test positions), got {num_players}")
+    opts = dict(DEFAULT_RULES_OPTIONS)
+    if rules_options:
+        opts.update(rules_options)
+    return GameState(geometry_for(board_type), num_players, opts)
+
+
+@dataclass
+class PlayedGame:
+    moves: list
+    moves_json: list
+    final_state: GameState
+    status: str
+    winner: int | None
+    reason: str | None
+    num_moves: int
+    seed: int | None
+
+
+@dataclass
+class GameCheck:
+    ok: bool
+    ply: int | None = None
+    code: str | None = None
+    detail: str = ""
+    final_state: GameState | None = field(default=None, repr=False)
+
+
+def play_game(board_type: str, num_players: int, agents, seed=None, rules_options=None,
+              max_moves: int | None = None) -> PlayedGame:
+    """Play one game; agents[seat-1].select_move(state, legal) picks each move (bookkeeping included).
+    Stops early (status "active") after max_moves moves."""
+    state = new_game(board_type, num_players, rules_options)
+    moves = []
+    moves_json = []
+    while state.status == "active":
+        if max_moves is not None and len(moves) >= max_moves:
+            break
+        legal = legal_moves(state)
+        agent = agents[state.current_player - 1]
+        move = agent.select_move(state, legal)
+        if not any(m is move for m in legal):
+            check_move(state, move)
+        mj = move_to_json(move, state)
+        mj["moveNumber"] = len(moves) + 1
+        apply_move(state, move, check=False)
+        moves.append(move)
+        moves_json.append(mj)
+    return PlayedGame(moves=moves, moves_json=moves_json, final_state=state, status=state.status,
+                      winner=state.winner, reason=state.reason, num_moves=len(moves), seed=seed)
+
+
+def validate_game(board_type: str, num_players: int, moves_json, *, rules_options=None,
+                  expected_status=None, expected_winner=None, expected_reason=None,
+                  mode: str = "strict") -> GameCheck:
+    """Replay a recorded game move by move with full legality checks.
+
+    strict: the engine must reach the recorded end (status, winner, reason) itself.
+    legacy: every move must be legal; the recorded winner must be confirmed by evaluating victory
+    (R172 included) right after the last recorded move, or by the engine having ended the game there.
+    """
+    if mode not in ("strict", "legacy"):
+        raise ValueError(f"mode must be 'strict' or 'legacy', got {mode!r}")
+    state = new_game(board_type, num_players, rules_options)
+    for i, mj in enumerate(moves_json, start=1):
+        try:
+            move = move_from_json(mj, state)
+        except (KeyError, TypeError, ValueError) as exc:
+            return GameCheck(False, i, "unparseable_move", f"move {i}: {exc}", state)
+        if state.status != "active":
+            return GameCheck(False, i, "illegal_move",
+                             f"move {i} ({move.type}) after the game ended ({state.reason})", state)
+        try:
+            apply_move(state, move)
+        except IllegalMoveError as exc:
+            return GameCheck(False, i, "illegal_move", f"move {i} ({move.type}): {exc.rule} {exc.field}: "
+                             f"{exc.message}", state)
+    n = len(moves_json)
+    if mode == "strict":
+        if expected_status is not None and state.status != expected_status:
+            if state.status == "active":
+                return GameCheck(False, None, "not_finished",
+                                 f"the game is still active after {n} moves (expected {expected_status})", state)
+            return GameCheck(False, None, "result_mismatch",
+                             f"status {state.status}, expected {expected_status}", state)
+        if expected_status is None and state.status == "active":
+            return GameCheck(False, None, "not_finished", f"the game is still active after {n} moves", state)
+        if expected_winner is not None and state.winner != expected_winner:
+            return GameCheck(False, None, "result_mismatch",
+                             f"winner {state.winner}, expected {expected_winner}", state)
+        if expected_reason is not None and state.reason != expected_reason:
+            return GameCheck(False, None, "result_mismatch",
+                             f"reason {state.reason}, expected {expected_reason}", state)
+        return GameCheck(True, None, None, "", state)
+    # legacy
+    if state.status == "completed":
+        winner = state.winner
+        how = f"engine ended the game ({state.reason})"
+    else:
+        result = _legacy_verdict(state)
+        if result is None:
+            return GameCheck(False, None, "result_unconfirmed",
+                             f"no victory condition holds after the last recorded move (move {n})", state)
+        winner, reason = result
+        how = f"victory evaluation after the last move ({reason})"
+    if expected_winner is not None and winner != expected_winner:
+        return GameCheck(False, None, "result_unconfirmed",
+                         f"{how} gives winner {winner}, recorded {expected_winner}", state)
+    return GameCheck(True, None, None, how, state)
+
+
+def _legacy_verdict(state: GameState):
+    result = evaluate_victory(state)
+    if result is not None:
+        return result
+    from .victory import LAST_PLAYER_STANDING, has_real_action
+    if state.lps_rounds_required > 0:
+        players = [p for p in range(1, state.num_players + 1) if state.has_material(p)]
+        actors = [p for p in players if has_real_action(state, p)]
+        if len(actors) == 1 and (state.lps_exclusive_player == actors[0]
+                                 and state.lps_exclusive_rounds >= state.lps_rounds_required - 1):
+            return actors[0], LAST_PLAYER_STANDING
+    return None
