@@ -70,6 +70,14 @@ class GauntletReport:
     raw_games_version: int | None = None
     matches_version: int | None = None
 
+    def summary(self) -> dict:
+        """JSON-able numbers: per-opponent results, games, CPU and wall seconds, versions written."""
+        return {"gauntlet_id": self.gauntlet_id, "config": self.config, "candidate": self.candidate,
+                "games": self.games, "per_opponent": self.per_opponent, "game_cpu_s": round(self.game_cpu_s, 3),
+                "workers_cpu_s": round(self.workers_cpu_s, 3), "parent_cpu_s": round(self.parent_cpu_s, 3),
+                "wall_s": round(self.wall_s, 3), "raw_games_version": self.raw_games_version,
+                "matches_version": self.matches_version}
+
 
 def seat_plan(num_players: int, games: int) -> list[int]:
     """The candidate's seat (1-based) in each game, rotating evenly."""
