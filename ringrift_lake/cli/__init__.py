@@ -14,6 +14,8 @@ import sys
 COMMANDS = (
     "engine_cmd",
     "maintenance_cmd",
+    "selfplay_cmd",
+    "import_cmd",
     "train_cmd",
     "elo_cmd",
     "evaluate_cmd",
