@@ -5,8 +5,8 @@ from .elimination import eliminate_cap, eliminate_top, extract_buried
 from .lines import collapse_line_cells, find_lines
 from .movement import apply_capture, apply_stack_move, has_capture
 from .moves import PASSIVE_TYPES, Move
-from .phases import (after_line_decision, after_territory_elimination, end_turn, enter_line_processing,
-                     post_line, post_territory)
+from .phases import (after_line_decision, after_territory_elimination, end_turn_after_forced_elimination,
+                     enter_line_processing, post_line, post_territory)
 from .placement import apply_placement
 from .recovery import apply_recovery
 from .state import GameState
@@ -137,7 +137,7 @@ def _end_territory(s, p, move):
 
 def _forced_elimination(s, p, move):
     eliminate_cap(s, p, move[2])
-    end_turn(s)
+    end_turn_after_forced_elimination(s)
 
 
 def _swap_sides(s, p, move):

@@ -20,7 +20,7 @@ def has_line(s: GameState, player: int) -> bool:
     bb = s.marker_bb[player]
     if not bb:
         return False
-    L = s.line_length
+    L = s.line_scan_length
     for shift in s.geometry.line_shifts:
         if _run_starts(bb, shift, L):
             return True
@@ -33,7 +33,7 @@ def find_lines(s: GameState, player: int) -> list[tuple]:
     if not bb:
         return []
     g = s.geometry
-    L = s.line_length
+    L = s.line_scan_length
     mo = s.marker_owner
     lines = []
     for axis, shift in enumerate(g.line_shifts):

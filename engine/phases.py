@@ -50,6 +50,22 @@ def end_turn(s: GameState) -> None:
     if result is not None:
         finish(s, *result)
         return
+    rotate(s)
+    lps_turn_start(s)
+
+
+def end_turn_after_forced_elimination(s: GameState) -> None:
+    """The reference engine rotates to the next player first and then checks victory; a game decided
+    here ends with the next player's ring_placement phase on record (the fingerprint hides it)."""
+    rotate(s)
+    result = evaluate_victory(s)
+    if result is not None:
+        finish(s, *result, keep_phase=True)
+        return
+    lps_turn_start(s)
+
+
+def rotate(s: GameState) -> None:
     n = s.num_players
     p = s.current_player
     nxt = p
@@ -65,4 +81,3 @@ def end_turn(s: GameState) -> None:
     s.pending_territory = False
     s.turn_acted = False
     s.turn_recovery = False
-    lps_turn_start(s)

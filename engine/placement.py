@@ -50,8 +50,12 @@ def placement_moves(s: GameState, player: int, out: list) -> None:
             if can_act(s, c, h + 1, nc):
                 out.append(place_move(player, c, 1))
             continue
+        # The reference set lists counts 2 and 3 only on cells where a single ring is legal.
         run = _free_run(s, c, maxc)
-        for k in range(1, maxc + 1):
+        if run < 1 and not can_act(s, c, 1, 1):
+            continue
+        out.append(place_move(player, c, 1))
+        for k in range(2, maxc + 1):
             if k <= run or can_act(s, c, k, k):
                 out.append(place_move(player, c, k))
 

@@ -95,5 +95,5 @@ def apply_recovery(s: GameState, player: int, move: Move) -> None:
             stacks = buried_ring_stacks(s, player) or [
                 c for c in s.geometry.cells_of(s.all_stacks_bb()) if player in s.rings[c]]
         if stacks:
-            extract_buried(s, player, stacks[0])
+            extract_buried(s, player, stacks[0], board_total=False)
     s.turn_recovery = True

@@ -17,15 +17,19 @@ DEFAULT_RULES_OPTIONS = {
 }
 
 
-def effective_line_length(board_type: str, num_players: int, hex8_quirk: bool) -> int:
-    """Line length threshold (RULES.md 1.1), with the reference engine's hex8 3-4p quirk when asked."""
-    if board_type in ("square8", "hex8"):
-        if num_players == 2:
-            return 4
-        if board_type == "hex8" and hex8_quirk:
-            return 4  # deviation from RR-CANON (canonical 3): the reference scan pre-filters with base 4
+def effective_line_length(board_type: str, num_players: int) -> int:
+    """Line length threshold L (RULES.md 1.1): decides exact vs overlength lines and option-2 segments."""
+    if board_type in ("square8", "hex8") and num_players != 2:
         return 3
     return 4
+
+
+def line_scan_length(board_type: str, num_players: int, hex8_quirk: bool) -> int:
+    """Shortest run the line scan reports. With the reference quirk, hex8 3-4p scans with the board's
+    base length 4 (deviation from RR-CANON, where it is 3); otherwise it equals L."""
+    if hex8_quirk and board_type == "hex8":
+        return 4
+    return effective_line_length(board_type, num_players)
 
 
 def victory_threshold_for(rings_per_player: int, num_players: int) -> int:
@@ -40,7 +44,8 @@ class GameState:
         "stack_bb", "marker_bb", "collapsed_bb", "ring_count", "collapsed_count",
         "must_move", "chain_pos", "pending_line", "pending_territory", "turn_acted", "turn_recovery",
         "last_mover", "p1_moved", "p2_moved", "swapped",
-        "rings_per_player", "victory_threshold", "territory_threshold", "line_length", "options",
+        "rings_per_player", "victory_threshold", "territory_threshold", "line_length", "line_scan_length",
+        "options",
         "lps_round_index", "lps_actor_mask", "lps_first_player", "lps_exclusive_rounds",
         "lps_exclusive_player", "extra", "_legal", "_regions",
     )
@@ -88,7 +93,8 @@ class GameState:
         self.swapped = False
         self.victory_threshold = victory_threshold_for(rpp, num_players)
         self.territory_threshold = n // num_players + 1
-        self.line_length = effective_line_length(
+        self.line_length = effective_line_length(geometry.board_type, num_players)
+        self.line_scan_length = line_scan_length(
             geometry.board_type, num_players, bool(opts.get("hex8LineQuirk", True)))
         self.lps_round_index = 0
         self.lps_actor_mask = 0
@@ -146,6 +152,7 @@ class GameState:
         c.victory_threshold = self.victory_threshold
         c.territory_threshold = self.territory_threshold
         c.line_length = self.line_length
+        c.line_scan_length = self.line_scan_length
         c.options = self.options
         c.lps_round_index = self.lps_round_index
         c.lps_actor_mask = self.lps_actor_mask

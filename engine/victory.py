@@ -76,9 +76,10 @@ def _stalemate_winner(s: GameState):
     return 1, TIEBREAKER
 
 
-def finish(s: GameState, winner: int, reason: str) -> None:
+def finish(s: GameState, winner: int, reason: str, keep_phase: bool = False) -> None:
     s.status = "completed"
-    s.phase = "game_over"
+    if not keep_phase:
+        s.phase = "game_over"
     s.winner = winner
     s.reason = reason
     s.must_move = None

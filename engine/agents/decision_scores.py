@@ -79,7 +79,6 @@ class DecisionScores:
     # ---- eliminations -----------------------------------------------------------------------------------
     def elimination(self, move) -> float:
         c = move.to
-        h, cap = self.sh[c], self.ch[c]
         context = move.context
         if move.type == "forced_elimination":
             context = "forced"
@@ -88,7 +87,11 @@ class DecisionScores:
         if context == "recovery":
             shrink = self.w.stack_ring if self.so[c] == self.me else -self.w.stack_ring
             return self.elim_gain(1) - self.w.ring - shrink
-        n = 1 if context == "line" else max(1, cap)
+        return self.remove_from_top(c, 1 if context == "line" else max(1, self.ch[c]))
+
+    def remove_from_top(self, c: int, n: int) -> float:
+        """Value of eliminating the top n rings (ours) of our stack at c."""
+        h, cap = self.sh[c], self.ch[c]
         v = self.elim_gain(n) - self.w.ring * n
         lost = 0.0 if n >= self.elim_to_win else self.stacks_lost(1)
         if h <= n:
@@ -119,9 +122,18 @@ class DecisionScores:
             marker = mo[c]
             if marker:
                 v += -self.w.marker if marker == me else self.w.marker
-        if credit < self.elim_to_win:
-            v -= self.stacks_lost(mine_inside)
-        return v + self.elim_gain(credit) + self.territory_gain(len(region))
+        v += self.elim_gain(credit) + self.territory_gain(len(region))
+        if credit >= self.elim_to_win:
+            return v
+        v -= self.stacks_lost(mine_inside)
+        # Processing obliges us to eliminate the cap of one of our stacks outside the region: the best one.
+        inside = set(region)
+        outside = [self.remove_from_top(c, so_c_cap) for c, so_c_cap in self.my_caps() if c not in inside]
+        return v + (max(outside) if outside else 0.0)
+
+    def my_caps(self) -> list[tuple[int, int]]:
+        me, ch = self.me, self.ch
+        return [(c, ch[c]) for c, owner in enumerate(self.so) if owner == me]
 
     # ---- recovery ---------------------------------------------------------------------------------------
     def recovery_slide(self, move) -> float:

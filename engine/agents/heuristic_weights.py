@@ -22,7 +22,7 @@ class HeuristicWeights:
     follow_up: float = 0.9        # discount on the best move a placement (or a skip) makes possible
     chain_threat: float = 1.5     # after a move, each opponent stack we could capture next
     last_stack: float = 60.0      # losing control of our last stack with no ring in hand (no real action left)
-    hand_ring: float = 0.3        # keeping a ring in hand (flexibility, last-player-standing insurance)
+    hand_ring: float = 3.0        # keeping a ring in hand (flexibility, last-player-standing insurance)
     swap: float = -1.0            # taking the pie-rule swap (left to the one-ply view: mildly avoided)
 
     def with_overrides(self, overrides: dict | None) -> "HeuristicWeights":
