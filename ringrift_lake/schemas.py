@@ -70,6 +70,8 @@ GAMES = pa.schema([
     ("ingest_seq", pa.int64()),           # strictly increasing per table; training windows use it
     ("raw_version", pa.int64()),          # raw_games Delta version the game was read from
     ("consolidated_at", TS),
+    ("content_hash", pa.int64()),         # hash of config, rules options, moves and result: a re-ingested
+                                          # copy matches it, a conflicting game with the same id does not
 ])
 
 # One row per move of a consolidated game.
@@ -97,6 +99,22 @@ QUARANTINE = pa.schema([
     ("raw_version", pa.int64()),
     ("quarantined_at", TS),
     ("payload", pa.string()),             # the raw row / record as JSON
+])
+
+# One row per consolidation run and config scope ("*" = raw rows whose config is no known config);
+# the largest raw_version of a scope is its watermark: raw_games up to it has been consolidated.
+CONSOLIDATIONS = pa.schema([
+    ("run_id", pa.string()),
+    ("config", pa.string()),
+    ("raw_version", pa.int64()),          # raw_games version read (inclusive)
+    ("games_version", pa.int64()),        # games / moves versions once the run had committed
+    ("moves_version", pa.int64()),
+    ("games_added", pa.int64()),
+    ("moves_added", pa.int64()),
+    ("quarantined", pa.int64()),
+    ("duplicates_skipped", pa.int64()),
+    ("started_at", TS),
+    ("finished_at", TS),
 ])
 
 DATASETS = pa.schema([
@@ -171,6 +189,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("games", GAMES, ("config",), ("game_id",)),
         TableSpec("moves", MOVES, ("config",), ("game_id", "ply")),
         TableSpec("quarantine", QUARANTINE, ("config",), ("game_id", "reason")),
+        TableSpec("consolidations", CONSOLIDATIONS, (), ("run_id", "config")),
         TableSpec("datasets", DATASETS, (), ("dataset_id",)),
         TableSpec("models", MODELS, (), ("model_id",)),
         TableSpec("matches", MATCHES, ("config",), ("match_id",)),
