@@ -21,32 +21,40 @@ def leaderboard_markdown(rows: list[dict], champion: str | None = None) -> str:
 
 
 def plot_history(history: list[dict], path: str, title: str) -> list[str]:
-    """Plot rating ± 1 standard error per snapshot for the players of the latest snapshot; returns them."""
+    """Plot rating ± 1 standard error per snapshot for the players of the latest snapshot; returns them.
+
+    The x axis is the snapshot sequence (labelled with the `matches` version each was fitted on), so
+    snapshots taken minutes or months apart are equally readable.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    snapshots = sorted({(r["computed_at"], r["snapshot_id"], r["matches_version"]) for r in history})
+    position = {sid: k for k, (_, sid, _) in enumerate(snapshots)}
+    label = {k: f"v{mv}" for k, (_, _, mv) in enumerate(snapshots)}
     by_player: dict[str, list[dict]] = defaultdict(list)
     for r in history:
         by_player[r["player_id"]].append(r)
-    latest = max(history, key=lambda r: r["computed_at"])["snapshot_id"] if history else None
+    latest = snapshots[-1][1] if snapshots else None
     current = sorted((r for r in history if r["snapshot_id"] == latest), key=lambda r: -r["rating"])
     players = [r["player_id"] for r in current][:MAX_PLOTTED_PLAYERS]
     fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
     for player in players:
-        points = sorted(by_player[player], key=lambda r: r["computed_at"])
-        times = [r["computed_at"] for r in points]
-        ratings = [r["rating"] for r in points]
-        errors = [r["stderr"] for r in points]
-        ax.errorbar(times, ratings, yerr=errors, marker="o", markersize=3, capsize=2, label=player)
+        points = sorted(by_player[player], key=lambda r: position[r["snapshot_id"]])
+        ax.errorbar([position[r["snapshot_id"]] for r in points], [r["rating"] for r in points],
+                    yerr=[r["stderr"] for r in points], marker="o", markersize=3, capsize=2, label=player)
     ax.set_title(title)
-    ax.set_ylabel("Elo (random = 400)")
-    ax.set_xlabel("snapshot time (UTC)")
+    ax.set_ylabel("Elo (random = 400), ± 1 std. error")
+    ax.set_xlabel("snapshot (matches version fitted)")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: label.get(int(round(x)), "")))
+    ax.set_xlim(-0.5, max(len(snapshots) - 0.5, 0.5))
     ax.grid(alpha=0.3)
     if players:
         ax.legend(loc="best", fontsize=8)
-    fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
