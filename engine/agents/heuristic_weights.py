@@ -14,7 +14,7 @@ class HeuristicWeights:
     territory: float = 3.0        # one collapsed cell owned
     marker: float = 1.0           # one marker owned
     stack: float = 2.0            # controlling one stack
-    stack_ring: float = 0.5       # each ring in a controlled stack
+    stack_ring: float = -0.5      # each ring in a controlled stack
     cap_ring: float = 0.7         # each ring in a controlled stack's cap (capture power, resilience)
     # Tactics.
     captured_ring: float = 3.0    # an opponent's top ring taken under one of our stacks
