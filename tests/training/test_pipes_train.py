@@ -14,7 +14,7 @@ TINY = {"epochs": 1, "channels": 8, "blocks": 1, "batch_size": 64, "warmup_steps
 
 def pipes_asset(extras: dict, env: dict):
     @dg.asset(name="trained_model")
-    def trained_model(context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient):
+    def trained_model(context, pipes: dg.PipesSubprocessClient):
         return pipes.run(command=[sys.executable, "-m", "training.pipes_train"], context=context,
                          extras=extras, env=env).get_materialize_result()
 
