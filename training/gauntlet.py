@@ -11,9 +11,9 @@ that games between (nearly) deterministic agents do not repeat.
 
 Games run in worker processes of a `spawn` pool (delta-rs must not run in a
 forked child; the workers never touch Delta: they only read checkpoints and
-play). The parent writes each batch of finished games to `raw_games` (source
-`gauntlet`, agent and model id per seat) and then their results to
-`matches` (player id per seat, winner, ranks, reason). Ranks use the same
+play). The parent writes each batch of finished games to `raw_games` with
+the shared selfplay writer (source `gauntlet`, agent and model id per seat),
+then their results to `matches` (player id per seat, winner, ranks, reason). Ranks use the same
 order as the training targets (`ringrift_lake.encoding.targets`): the winner
 first, the others by (eliminated rings credited, territory); an unfinished
 game (move cap) has no ranks.
@@ -23,7 +23,6 @@ agents can be evaluated before any network exists.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import resource
@@ -89,6 +88,17 @@ def opponents_for(lake: Lake, config: str, candidate: str) -> list[str]:
     champion = current_champion(lake, config)
     names = ["random", "heuristic"] + ([player_id_of_registry(champion["model_id"])] if champion else [])
     return [p for k, p in enumerate(names) if p != candidate and p not in names[:k]]
+
+
+def check_models(lake: Lake, config: str, players: list[str]) -> None:
+    """Before any game: every model player has a verified-looking checkpoint of this config."""
+    from training.checkpoint import read_meta
+
+    for player in players:
+        if player.startswith("model:"):
+            meta = read_meta(lake, player.removeprefix("model:"))
+            if meta.get("config") != config:
+                raise ValueError(f"{player} is a {meta.get('config')} model; this gauntlet is {config}")
 
 
 def plan_games(config: str, num_players: int, candidate: str, opponents: list[str], games_per_opponent: int,
@@ -170,66 +180,45 @@ def seat_ranks(final_state) -> list[int] | None:
 
 
 def play_job(job: GameJob) -> dict:
-    """Play one gauntlet game; returns everything the parent writes (picklable)."""
+    """Play one gauntlet game; returns its `raw_games` row and what its `matches` row needs (picklable)."""
     from engine import parse_config, play_game
+    from engine.agents import RandomAgent
+    from ringrift_lake.selfplay.rows import game_row, seat_rows
 
     board_type, num_players = parse_config(job.config)
-    from engine.agents import RandomAgent
-
     agents = [_agent(p, (job.seed * 31 + seat) % 2**62) for seat, p in enumerate(job.players, start=1)]
     opening = RandomAgent(seed=job.seed)
     seats = [_Seat(a, agents, opening, job.opening_plies) for a in agents]
     started_at, cpu0 = datetime.now(timezone.utc), time.process_time()
     played = play_game(board_type, num_players, seats, seed=job.seed, max_moves=job.max_moves)
-    final = played.final_state
-    return {
-        "job": job, "players": job.players, "board_type": board_type, "num_players": num_players,
-        "game_id": uuid.uuid4().hex, "seed": job.seed, "started_at": started_at,
-        "finished_at": datetime.now(timezone.utc), "status": played.status, "winner": played.winner,
-        "reason": played.reason, "num_moves": played.num_moves, "moves_json": played.moves_json,
-        "rules_options": dict(getattr(final, "options", {}) or {}), "ranks": seat_ranks(final),
-        "cpu_s": time.process_time() - cpu0, "writer": f"{os.uname().nodename}/{os.getpid()}",
-    }
+    cpu_s = time.process_time() - cpu0
+    models = [p.removeprefix("model:") if p.startswith("model:") else None for p in job.players]
+    kinds = ["policy" if m else p for p, m in zip(job.players, models)]
+    raw = game_row(played, job.config, seat_rows(kinds, models), "gauntlet", job.seed, game_id=uuid.uuid4().hex,
+                   started_at=started_at, finished_at=datetime.now(timezone.utc))
+    return {"job": job, "players": job.players, "raw_row": raw, "ranks": seat_ranks(played.final_state),
+            "cpu_s": cpu_s}
 
 
 # ---- parent side: rows for the lake ----
 
-def raw_game_row(result: dict, batch_id: str) -> dict:
-    """A `raw_games` row (source `gauntlet`) for one played game."""
-    from engine import ENGINE_VERSION, RULES_VERSION
-    from ringrift_lake.schemas import SCHEMA_VERSION
-
-    seats = [{"seat": s, "agent": "policy" if p.startswith("model:") else p,
-              "model_id": p.removeprefix("model:") if p.startswith("model:") else None}
-             for s, p in enumerate(result["players"], start=1)]
-    return {
-        "game_id": result["game_id"], "config": result["job"].config, "board_type": result["board_type"],
-        "num_players": result["num_players"], "seats": seats, "source": "gauntlet", "validation_mode": "strict",
-        "seed": result["seed"], "engine_version": ENGINE_VERSION, "rules_version": RULES_VERSION,
-        "rules_options": json.dumps(result["rules_options"], sort_keys=True),
-        "started_at": result["started_at"], "finished_at": result["finished_at"], "status": result["status"],
-        "winner": result["winner"], "reason": result["reason"], "num_moves": result["num_moves"],
-        "moves": [json.dumps(m, separators=(",", ":")) for m in result["moves_json"]], "visits": None,
-        "writer_id": result["writer"], "batch_id": batch_id, "schema_version": SCHEMA_VERSION,
-    }
-
-
 def match_row(result: dict, gauntlet_id: str) -> dict:
-    """A `matches` row for one played game."""
-    winner = result["winner"] if result["ranks"] is not None else None
+    """A `matches` row for one played game (winner and ranks only for a finished game)."""
+    raw = result["raw_row"]
+    winner = raw["winner"] if result["ranks"] is not None else None
     return {
-        "match_id": f"{gauntlet_id}-{result['job'].index:05d}", "config": result["job"].config,
-        "game_id": result["game_id"], "players": list(result["players"]), "winner": winner,
+        "match_id": f"{gauntlet_id}-{result['job'].index:05d}", "config": raw["config"], "game_id": raw["game_id"],
+        "players": list(result["players"]), "winner": winner,
         "winner_player": result["players"][winner - 1] if winner else None, "ranks": result["ranks"],
-        "reason": result["reason"], "num_moves": result["num_moves"], "gauntlet_id": gauntlet_id,
-        "created_at": result["finished_at"],
+        "reason": raw["reason"], "num_moves": raw["num_moves"], "gauntlet_id": gauntlet_id,
+        "created_at": raw["finished_at"],
     }
 
 
 def _write_batch(lake: Lake, batch: list[dict], report: GauntletReport) -> None:
-    batch_id = uuid.uuid4().hex
-    raw_rows = [raw_game_row(r, batch_id) for r in batch]
-    report.raw_games_version = tables.append(lake, "raw_games", raw_rows)
+    from ringrift_lake.selfplay.rows import write_raw_games
+
+    report.raw_games_version = write_raw_games(lake, [r["raw_row"] for r in batch])
     report.matches_version = tables.append(lake, "matches", [match_row(r, report.gauntlet_id)
                                                              for r in batch])
 
@@ -249,6 +238,7 @@ def run_gauntlet(lake: Lake, config: str, candidate_model: str, games_per_oppone
     candidate = player_id(candidate_model)
     opponents = opponents if opponents is not None else opponents_for(lake, config, candidate)
     seed = secrets.randbelow(2**31) if seed is None else seed
+    check_models(lake, config, [candidate, *opponents])
     jobs = plan_games(config, num_players, candidate, opponents, games_per_opponent, seed, max_moves)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     report = GauntletReport(uuid.uuid4().hex[:16], config, candidate, list(opponents))
