@@ -68,7 +68,7 @@ class TrainSettings(dg.ConfigurableResource):
 
 class EvalSettings(dg.ConfigurableResource):
     games_per_opponent: int = Field(default=40, description="gauntlet games against each opponent")
-    workers: int = Field(default=1, description="gauntlet worker processes (0 = inside the run's process)")
+    workers: int = Field(default=1, description="gauntlet worker processes (1 = inside the run's process)")
     min_games: int = Field(default=40, description="games per opponent the promotion rule needs")
 
 

@@ -16,6 +16,7 @@ COMMANDS = (
     "maintenance_cmd",
     "selfplay_cmd",
     "import_cmd",
+    "demo_cmd",
     "train_cmd",
     "elo_cmd",
     "evaluate_cmd",

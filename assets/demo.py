@@ -1,0 +1,93 @@
+"""The whole loop once through Dagster, in this process: `ringrift-lake demo`.
+
+selfplay (heuristic agent) -> raw_games -> consolidate -> quality checks ->
+export -> train (Pipes subprocess) -> gauntlet -> Elo -> promotion, for one
+config, materialized with `dagster.materialize` on the instance in
+DAGSTER_HOME (default: the repository's dagster_home/), so the run shows in
+the UI afterwards. Sized to finish in minutes on a laptop CPU.
+"""
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from assets.resources import EvalSettings, LakeResource, SelfplaySettings, TrainSettings, default_resources
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class DemoSettings:
+    config: str = "square8_2p"
+    games: int = 60
+    epochs: int = 4
+    batch_size: int = 128
+    channels: int = 32
+    blocks: int = 2
+    gauntlet_games: int = 12
+    workers: int = 1
+    device: str = "auto"
+    lake_root: str = ""
+
+
+def demo_resources(s: DemoSettings) -> dict:
+    resources = default_resources()
+    resources.update(
+        lake=LakeResource(root=s.lake_root),
+        selfplay=SelfplaySettings(games=s.games, agent="heuristic", workers=s.workers),
+        train=TrainSettings(epochs=s.epochs, batch_size=s.batch_size, channels=s.channels, blocks=s.blocks,
+                            device=s.device),
+        evaluation=EvalSettings(games_per_opponent=s.gauntlet_games, workers=s.workers,
+                                min_games=s.gauntlet_games),
+    )
+    return resources
+
+
+def loop_definitions() -> list:
+    """Every asset and asset check of the code location (the loop's whole graph)."""
+    from assets.definitions import defs
+
+    return [*defs.assets, *defs.asset_checks]
+
+
+def materialize_loop(config: str, resources: dict, instance: dg.DagsterInstance | None = None,
+                     raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    """Materialize the whole graph for one config partition in this process."""
+    return dg.materialize(loop_definitions(), partition_key=config, resources=resources, instance=instance,
+                          tags={"ringrift/run": "loop-once"}, raise_on_error=raise_on_error)
+
+
+def repo_instance() -> dg.DagsterInstance:
+    """The instance in DAGSTER_HOME, defaulting DAGSTER_HOME to the repository's dagster_home/."""
+    home = os.environ.setdefault("DAGSTER_HOME", str(REPO / "dagster_home"))
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
+def run_demo(settings: DemoSettings, out=print) -> int:
+    from assets.report import leaderboard_text, tables_text
+
+    instance = repo_instance()
+    resources = demo_resources(settings)
+    lake = resources["lake"].lake()
+    out(f"RingRift Lake demo: {settings.config}, lake {lake.describe()}, DAGSTER_HOME {os.environ['DAGSTER_HOME']}")
+    started = time.monotonic()
+    result = materialize_loop(settings.config, resources, instance, raise_on_error=False)
+    seconds = time.monotonic() - started
+    for event in result.get_asset_materialization_events():
+        out(f"  materialized {event.asset_key.to_user_string()}[{event.partition}]")
+    for evaluation in result.get_asset_check_evaluations():
+        out(f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: "
+            f"{'passed' if evaluation.passed else 'FAILED'}")
+    out(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'} in {seconds:.0f} s")
+    out("")
+    out(tables_text(lake, settings.config))
+    out("")
+    out(leaderboard_text(lake, settings.config))
+    out("")
+    out("Dagster UI (this run, the asset graph, sensors): scripts/ui.sh, then http://127.0.0.1:3000"
+        f"/runs/{result.run_id}")
+    out(f"Tables: ringrift-lake sql \"select * from elo where config = '{settings.config}'\"  (lake {lake.root})")
+    return 0 if result.success else 1

@@ -1,0 +1,59 @@
+"""`games`, `moves`, `quarantine`: one consolidation of a config's new raw games.
+
+Deduplicates by game_id, replays every game in the engine (strict for our
+own games, legacy for imports), writes valid games and their moves, and
+quarantines the rest with a reason code. Idempotent: running it again with
+nothing new changes nothing.
+"""
+import dagster as dg
+
+from assets.lake_info import config_rows, versions
+from assets.partitions import configs
+from assets.resources import LakeResource
+
+GAMES = dg.AssetKey("games")
+MOVES = dg.AssetKey("moves")
+QUARANTINE = dg.AssetKey("quarantine")
+
+
+@dg.multi_asset(
+    name="consolidate",
+    partitions_def=configs,
+    group_name="ingest",
+    specs=[
+        dg.AssetSpec(GAMES, deps=["raw_games"], kinds={"deltalake"},
+                     description="Consolidated, replay-validated games (unique game_id)."),
+        dg.AssetSpec(MOVES, deps=["raw_games"], kinds={"deltalake"},
+                     description="One row per move of a consolidated game."),
+        dg.AssetSpec(QUARANTINE, deps=["raw_games"], kinds={"deltalake"},
+                     description="Rejected raw games with a reason code and the raw payload."),
+    ],
+    description=__doc__.split("\n\n")[0],
+)
+def consolidate(context: dg.AssetExecutionContext, lake: LakeResource):
+    from ringrift_lake.consolidate import consolidate as consolidate_config
+
+    config = context.partition_key
+    the_lake = lake.lake()
+    report = consolidate_config(the_lake, config)
+    v = versions(the_lake, "raw_games", "games", "moves", "quarantine")
+    context.log.info(f"{config}: {report.accepted} games accepted, {report.quarantined} quarantined")
+    reasons = dict(sorted(report.quarantine_reasons.items()))
+    common = {"raw_games_version": v["raw_games"], "raw_rows_read": report.raw_rows}
+    yield dg.MaterializeResult(asset_key=GAMES, data_version=dg.DataVersion(str(v["games"])), metadata={
+        **common, "games_added": report.accepted, "duplicates_skipped": report.duplicates,
+        "games_version": v["games"], "config_games": config_rows(the_lake, "games", config)})
+    yield dg.MaterializeResult(asset_key=MOVES, data_version=dg.DataVersion(str(v["moves"])), metadata={
+        **common, "moves_added": report.moves, "moves_version": v["moves"],
+        "config_moves": config_rows(the_lake, "moves", config)})
+    yield dg.MaterializeResult(asset_key=QUARANTINE, data_version=dg.DataVersion(str(v["quarantine"])), metadata={
+        **common, "quarantined": report.quarantined, "quarantine_version": v["quarantine"],
+        "reasons": dg.MetadataValue.json(reasons)})
+
+
+consolidate_job = dg.define_asset_job(
+    "consolidate_job",
+    selection=dg.AssetSelection.assets(GAMES, MOVES, QUARANTINE)
+    | dg.AssetSelection.checks_for_assets(GAMES, MOVES, QUARANTINE),
+    description="Consolidate a config's new raw games, then run the quality checks.",
+)

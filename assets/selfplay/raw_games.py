@@ -1,0 +1,61 @@
+"""`raw_games`: the Delta table every game lands in first.
+
+Materializing a partition plays one selfplay batch of that config and appends
+it. Selfplay workers outside Dagster (`ringrift-lake selfplay`) append too;
+the ingest sensor reports those commits as observations of this asset, so its
+data version is always the Delta version of the table when the config's games
+last changed.
+"""
+import hashlib
+
+import dagster as dg
+
+from assets.lake_info import config_rows
+from assets.partitions import configs
+from assets.resources import LakeResource, SelfplaySettings
+from ringrift_lake import tables
+
+
+def seed_for(run_id: str, config: str) -> int:
+    """A stable 48-bit seed per (run, config): a retried run skips the games it already committed."""
+    return int.from_bytes(hashlib.sha256(f"{run_id}/{config}".encode()).digest()[:6], "big")
+
+
+@dg.asset(
+    partitions_def=configs,
+    group_name="selfplay",
+    kinds={"deltalake", "python"},
+    description=__doc__.split("\n\n")[0] + " A materialization is one selfplay batch.",
+)
+def raw_games(context: dg.AssetExecutionContext, lake: LakeResource, selfplay: SelfplaySettings):
+    from ringrift_lake.selfplay.runner import run_selfplay
+
+    config = context.partition_key
+    the_lake = lake.lake()
+    seed = seed_for(context.run.run_id, config)
+    report = run_selfplay(the_lake, config, games=selfplay.games, agent=selfplay.agent, workers=selfplay.workers,
+                          seed=seed, progress=False)
+    version = report.table_version if report.table_version is not None else tables.version(the_lake, "raw_games")
+    context.log.info(f"{config}: {report.games_written} games appended to raw_games (v{version}) "
+                     f"in {report.seconds:.1f}s")
+    return dg.MaterializeResult(
+        data_version=dg.DataVersion(str(version)),
+        metadata={
+            "games_written": report.games_written,
+            "games_already_present": report.games_present,
+            "games_unfinished": report.games_unfinished,
+            "moves_written": report.moves_written,
+            "commits": report.commits,
+            "agent": selfplay.agent,
+            "seed": seed,
+            "raw_games_version": version,
+            "config_rows": config_rows(the_lake, "raw_games", config),
+            "games_per_s": round(report.games_per_s, 2),
+            "lake": the_lake.describe(),
+        },
+    )
+
+
+selfplay_job = dg.define_asset_job(
+    "selfplay_job", selection=[raw_games],
+    description="One selfplay batch of a config, appended to raw_games.")
