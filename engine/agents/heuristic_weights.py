@@ -14,12 +14,13 @@ class HeuristicWeights:
     territory: float = 3.0        # one collapsed cell owned
     marker: float = 1.0           # one marker owned
     stack: float = 2.0            # controlling one stack
-    stack_ring: float = -0.5      # each ring in a controlled stack
+    stack_ring: float = -0.5      # each ring in a controlled stack (tall stacks must move far and get stuck)
     cap_ring: float = 0.7         # each ring in a controlled stack's cap (capture power, resilience)
     # Tactics.
     captured_ring: float = 3.0    # an opponent's top ring taken under one of our stacks
     exposure: float = 0.6         # fraction of a stack's loss charged when an opponent can capture it next
     follow_up: float = 0.9        # discount on the best move a placement (or a skip) makes possible
+    stuck: float = 3.0            # a stack that lands where it has no plain move and nothing to capture
     chain_threat: float = 1.5     # after a move, each opponent stack we could capture next
     last_stack: float = 60.0      # losing control of our last stack with no ring in hand (no real action left)
     hand_ring: float = 3.0        # keeping a ring in hand (flexibility, last-player-standing insurance)

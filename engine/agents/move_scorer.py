@@ -218,9 +218,11 @@ class MoveScorer(DecisionScores):
                 return v + self.lines_gain(a, b, flipped, gone) + self.exposure_before(a)
             h, cap = h - 1, cap - 1
         v += self.lines_gain(a, b, flipped, gone) + self.exposure_before(a)
-        exposed, targets = self.scan(b, h, cap, a)
+        exposed, targets, mobile = self.scan(b, h, cap, a)
         if exposed:
             v -= self.w.exposure * self.capture_loss(h, cap)
+        if not mobile and not targets:
+            v -= self.w.stuck
         return v + self.w.chain_threat * targets
 
     def capture_loss(self, h: int, cap: int) -> float:
@@ -235,33 +237,37 @@ class MoveScorer(DecisionScores):
         """What moving the stack away from a saves, if it stood under capture threat there."""
         saved = self._exposed_before.get(a)
         if saved is None:
-            exposed, _ = self.scan(a, self.sh[a], self.ch[a], -1)
+            exposed = self.scan(a, self.sh[a], self.ch[a], -1)[0]
             saved = self.w.exposure * self.capture_loss(self.sh[a], self.ch[a]) if exposed else 0.0
             self._exposed_before[a] = saved
         return saved
 
-    def scan(self, b: int, h: int, cap: int, vacated: int) -> tuple[bool, int]:
-        """(can an opponent capture a (h, cap) stack of ours at b, how many opponent stacks can it take)."""
+    def scan(self, b: int, h: int, cap: int, vacated: int) -> tuple[bool, int, bool]:
+        """For a (h, cap) stack of ours at b: (can an opponent capture it next, how many opponent stacks
+        can it capture, can it make a plain move at all)."""
         so, sh, ch, co = self.so, self.sh, self.ch, self.co
         me, rays, half = self.me, self.rays[b], self.half
         n_dirs = len(rays)
-        exposed = False
+        exposed = mobile = False
         targets = 0
         for d in range(n_dirs):
             ray = rays[d]
-            for i, x in enumerate(ray):
+            free = 0
+            for x in ray:
                 if co[x]:
                     break
                 owner = so[x]
-                if not owner or x == vacated:
-                    continue
-                if owner != me:
-                    if not exposed and ch[x] >= cap:
-                        exposed = self.free_run(rays[(d + half) % n_dirs], sh[x] - i - 1, vacated)
-                    if cap >= ch[x] and self.free_run(ray[i + 1:], h - i - 1, vacated):
-                        targets += 1
-                break
-        return exposed, targets
+                if owner and x != vacated:
+                    if owner != me:
+                        if not exposed and ch[x] >= cap:
+                            exposed = self.free_run(rays[(d + half) % n_dirs], sh[x] - free - 1, vacated)
+                        if cap >= ch[x] and self.free_run(ray[free + 1:], h - free - 1, vacated):
+                            targets += 1
+                    break
+                free += 1
+            if free >= h:
+                mobile = True
+        return exposed, targets, mobile
 
     def free_run(self, cells, need: int, vacated: int) -> bool:
         """Is there a landing cell among `cells` at position >= need (1-based) with a clear way to it?"""
