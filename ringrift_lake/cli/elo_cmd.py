@@ -8,6 +8,8 @@ def register(sub) -> None:
     p.add_argument("--plot", metavar="PNG", help="also write the config's Elo history plot here")
     p.add_argument("--markdown", metavar="MD", help="also write the leaderboard as a markdown file")
     p.add_argument("--no-write", action="store_true", help="fit and print only; append nothing to `elo`")
+    p.add_argument("--force", action="store_true",
+                   help="append a snapshot even if the latest one was fitted on the same matches version")
     p.set_defaults(func=_run)
 
 
@@ -25,7 +27,7 @@ def _run_checked(args) -> int:
     from engine import parse_config
 
     from ringrift_lake.elo.report import leaderboard_markdown, plot_history
-    from ringrift_lake.elo.snapshot import elo_history, fit_config, write_snapshot
+    from ringrift_lake.elo.snapshot import elo_history, fit_config, latest_rows, write_snapshot
     from ringrift_lake.location import Lake
     from ringrift_lake.promotion import current_champion, player_id_of_registry
 
@@ -35,7 +37,11 @@ def _run_checked(args) -> int:
     if snapshot is None:
         print(f"{args.config}: no finished matches in {lake.describe()}; run `ringrift-lake evaluate` first")
         return 1
-    if not args.no_write:
+    latest = latest_rows(elo_history(lake, args.config))
+    if latest and latest[0]["matches_version"] == snapshot.matches_version and not args.force:
+        print(f"elo snapshot {latest[0]['snapshot_id']} already fits matches v{snapshot.matches_version}; "
+              f"nothing appended (--force to append anyway)")
+    elif not args.no_write:
         elo_version = write_snapshot(lake, snapshot)
         print(f"elo snapshot {snapshot.snapshot_id} (matches v{snapshot.matches_version}) -> elo v{elo_version}")
     champion = current_champion(lake, args.config)

@@ -80,6 +80,7 @@ def test_heuristic_and_a_policy_model_through_evaluate_elo_promote(lake, tmp_pat
     _check_games_written(lake, {f"model:{model_id}", "random"}, 4)
     _check_games_written(lake, {f"model:{model_id}", "heuristic"}, 4)
     assert cli(["elo", "--config", CONFIG]) == 0
+    assert cli(["elo", "--config", CONFIG]) == 0                  # same matches version: nothing appended
     assert cli(["promote", "--config", CONFIG, "--model", model_id, "--min-games", "4"]) == 0
     rows = {r["model_id"]: r for r in config_rows(lake, CONFIG)}
     assert rows[model_id]["status"] == "rejected"                 # an untrained network does not clear the bars

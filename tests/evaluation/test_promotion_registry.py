@@ -45,7 +45,9 @@ def lake(tmp_path):
 
 
 def test_stronger_promoted_equal_and_weaker_rejected_with_recorded_numbers(lake):
-    register(lake, "a")
+    now = datetime.now(timezone.utc)
+    tables.append(lake, "models", [{"model_id": m, "config": c, "status": s, "created_at": now, "updated_at": now}
+                                   for m, c, s in (("a", CONFIG, "candidate"), ("h", "hex8_2p", "champion"))])
     play(lake, "a", 0.97, 0.85, seed=1)
     first = promote(lake, CONFIG, "a", RULES)
     assert first.decision.promoted and first.previous_champion is None and first.status == "champion"
@@ -68,6 +70,7 @@ def test_stronger_promoted_equal_and_weaker_rejected_with_recorded_numbers(lake)
     assert promote(lake, CONFIG, "d", RULES).status == "rejected"
     assert statuses(lake) == {"a": "retired", "b": "champion", "c": "rejected", "d": "rejected"}
     assert current_champion(lake, CONFIG)["model_id"] == "b"
+    assert statuses(lake, "hex8_2p") == {"h": "champion"}      # rows of other configs in the same files survive
 
 
 def test_unknown_model_is_refused_and_builtin_heuristic_can_be_champion(lake):
