@@ -43,7 +43,7 @@ class PromotionResult:
     decision: Decision
     previous_champion: str | None  # registry id of the champion before the decision
     champion: str | None           # registry id of the champion after it
-    models_version: int            # the `models` version written
+    models_version: int            # the `models` version written (or read, when nothing changed)
     matches_version: int | None
     attempts: int
 
@@ -122,6 +122,8 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     decision = decide(matches, player_id(model_id), champion_player, rules)
     record = dict(decision.as_dict(), rules=rules.as_dict(), matches_version=matches_version,
                   previous_champion=champ_row["model_id"] if champ_row else None, decided_at=now.isoformat())
+    if decision.outcome == "already_champion":     # nothing to change; keep the decision that promoted it
+        return PromotionResult(cand_id, "champion", decision, cand_id, cand_id, version, matches_version, attempt)
     new_rows, status = _apply(rows, decision, cand_id, champ_row, record, now)
     data = tables.conform("models", new_rows)
     if before_commit is not None:
@@ -129,8 +131,6 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     write_deltalake(table, data, mode="overwrite", predicate=f"config = '{config}'",
                     commit_properties=CommitProperties(max_commit_retries=0))
     champion = cand_id if decision.promoted else (champ_row["model_id"] if champ_row else None)
-    if decision.outcome == "already_champion":
-        champion = cand_id
     return PromotionResult(cand_id, status, decision, champ_row["model_id"] if champ_row else None, champion,
                            version + 1, matches_version, attempt)
 

@@ -71,6 +71,9 @@ def test_stronger_promoted_equal_and_weaker_rejected_with_recorded_numbers(lake)
     assert statuses(lake) == {"a": "retired", "b": "champion", "c": "rejected", "d": "rejected"}
     assert current_champion(lake, CONFIG)["model_id"] == "b"
     assert statuses(lake, "hex8_2p") == {"h": "champion"}      # rows of other configs in the same files survive
+    version = tables.version(lake, "models")
+    again = promote(lake, CONFIG, "b", RULES)
+    assert again.decision.outcome == "already_champion" and tables.version(lake, "models") == version
 
 
 def test_unknown_model_is_refused_and_builtin_heuristic_can_be_champion(lake):
