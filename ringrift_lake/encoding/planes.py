@@ -1,0 +1,129 @@
+"""Feature planes and global features, built for a whole game at once with numpy.
+
+A game is recorded as `RawFrames`: the per-cell arrays of every pre-move state (absolute seats)
+plus a few per-ply scalars. `encode_frames` turns them into the samples' planes and globals from
+the point of view of each sample's player to move ("me" is relative seat 0, then the seats in turn
+order), with the previous `HISTORY` positions of the same game as extra frames (zeros before the
+first move). `encode_state` runs the same code on one state and its history, so inference sees
+exactly what training saw.
+
+Channels (C = FRAMES * 16 + 2), frame f = 0 (now), 1, 2 (earlier), relative seat k = 0..3:
+  f*16 + 4k + 0  stack controlled by seat k: min(height, 8) / 8
+  f*16 + 4k + 1  same stacks: min(cap height, 8) / 8
+  f*16 + 4k + 2  marker of seat k
+  f*16 + 4k + 3  collapsed space (territory) of seat k
+  C - 2          valid cell (all ones on square boards, the hexagon on hex boards)
+  C - 1          focus cell: the stack that must move after a placement, or the chain-capture stack
+Globals (G = 28): phase one-hot [0:7]; seat present [7:11]; rings in hand / rings per player
+[11:15]; eliminated rings / ring-elimination threshold (capped at 1) [15:19]; territory /
+territory minimum (capped at 1) [19:23]; player-count one-hot 2, 3, 4 [23:26]; ply / (ply + 200)
+[26]; line-reward elimination pending [27].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ringrift_lake.encoding.board_grid import BoardGrid
+
+HISTORY = 2                      # previous positions stacked behind the current one
+FRAMES = HISTORY + 1
+SEAT_SLOTS = 4
+FEATURES_PER_SEAT = 4
+FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT
+HEIGHT_SCALE = 8
+PHASES = ("ring_placement", "movement", "capture", "chain_capture", "line_processing",
+          "territory_processing", "forced_elimination")
+PHASE_INDEX = {name: k for k, name in enumerate(PHASES)}
+GLOBAL_SIZE = len(PHASES) + 4 * SEAT_SLOTS + 3 + 2
+CELL_FIELDS = ("stack_owner", "stack_height", "cap_height", "marker_owner", "collapsed_owner")
+
+
+@dataclass
+class RawFrames:
+    """The pre-move states of T plies of one game (absolute seats, 1-based; 0 = nobody)."""
+
+    cells_tfc: np.ndarray        # int16 [T, 5, n_cells] in CELL_FIELDS order
+    mover_t: np.ndarray          # int64 [T] player to move
+    phase_t: np.ndarray          # int64 [T] index into PHASES
+    counters_tks: np.ndarray     # float32 [T, 3, 4] rings in hand, eliminated, territory per seat
+    ply_t: np.ndarray            # int64 [T] 0-based ply of the state (moves played before it)
+    focus_t: np.ndarray          # int64 [T] must-move / chain-capture cell, -1 for none
+    pending_line_t: np.ndarray   # float32 [T] 1 while a line-reward elimination is pending
+
+
+def seat_permutation(mover_t: np.ndarray, num_players: int) -> np.ndarray:
+    """int64 [T, 4]: absolute 0-based seat of each relative seat; 4 (an all-zero slot) past num_players."""
+    rel = np.arange(SEAT_SLOTS)
+    perm = (mover_t[:, None] - 1 + rel[None, :]) % num_players
+    return np.where(rel[None, :] < num_players, perm, SEAT_SLOTS)
+
+
+def _source_rows(grid: BoardGrid, raw: RawFrames) -> np.ndarray:
+    """float32 [T * 20 + 2 + T, H*W]: the rows every output channel is copied from.
+
+    Rows t*20 + 4*s + j: feature j of absolute seat s (0-based; s = 4 is all zero) at ply t; then
+    one zero row, the valid-cell row, and one focus row per ply."""
+    t_count = raw.mover_t.shape[0]
+    cells = raw.cells_tfc
+    if not (grid.hw == grid.n_cells and np.array_equal(grid.grid_pos_c, np.arange(grid.n_cells))):
+        cells = np.zeros(cells.shape[:2] + (grid.hw,), dtype=cells.dtype)
+        cells[..., grid.grid_pos_c] = raw.cells_tfc
+    owner, height, cap, marker, collapsed = (cells[:, i] for i in range(len(CELL_FIELDS)))
+    rows = np.zeros((t_count * 20 + 2 + t_count, grid.hw), dtype=np.float32)
+    seat_rows = rows[:t_count * 20].reshape(t_count, SEAT_SLOTS + 1, FEATURES_PER_SEAT, grid.hw)
+    height_scaled = np.minimum(height, HEIGHT_SCALE).astype(np.float32) / HEIGHT_SCALE
+    cap_scaled = np.minimum(cap, HEIGHT_SCALE).astype(np.float32) / HEIGHT_SCALE
+    for s in range(SEAT_SLOTS):
+        controls = owner == s + 1
+        np.multiply(controls, height_scaled, out=seat_rows[:, s, 0])
+        np.multiply(controls, cap_scaled, out=seat_rows[:, s, 1])
+        np.equal(marker, s + 1, out=seat_rows[:, s, 2], casting="unsafe")
+        np.equal(collapsed, s + 1, out=seat_rows[:, s, 3], casting="unsafe")
+    rows[t_count * 20 + 1] = grid.valid_hw.reshape(-1)
+    has_focus = np.flatnonzero(raw.focus_t >= 0)
+    rows[t_count * 20 + 2 + has_focus, grid.grid_pos_c[raw.focus_t[has_focus]]] = 1.0
+    return rows
+
+
+def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_planes: np.ndarray) -> None:
+    """Fill `out_planes` (float32 [T, C, H, W], C-contiguous, e.g. a slice of a shard buffer) for every
+    ply of `raw`: one gather of whole rows from `_source_rows`."""
+    t_count = raw.mover_t.shape[0]
+    rows = _source_rows(grid, raw)
+    zero_row, valid_row, focus_base = t_count * 20, t_count * 20 + 1, t_count * 20 + 2
+    perm_tk = seat_permutation(raw.mover_t, num_players)                       # [T, 4], 4 = zero seat
+    plies = np.arange(t_count)
+    source_tf = plies[:, None] - np.arange(FRAMES)[None, :]                     # [T, F] ply of each frame
+    row_tfkj = ((source_tf[:, :, None, None] * (SEAT_SLOTS + 1) + perm_tk[:, None, :, None]) * FEATURES_PER_SEAT
+                + np.arange(FEATURES_PER_SEAT)[None, None, None, :])
+    row_tfkj = np.where((source_tf >= 0)[:, :, None, None], row_tfkj, zero_row)
+    index_tc = np.empty((t_count, FRAMES * FRAME_CHANNELS + 2), dtype=np.intp)
+    index_tc[:, :FRAMES * FRAME_CHANNELS] = row_tfkj.reshape(t_count, -1)
+    index_tc[:, -2] = valid_row
+    index_tc[:, -1] = focus_base + plies
+    np.take(rows, index_tc, axis=0, out=out_planes.reshape(t_count, -1, grid.hw), mode="clip")
+
+
+def encode_globals_into(raw: RawFrames, num_players: int, scales_k: np.ndarray, out_globals: np.ndarray) -> None:
+    """Fill `out_globals` (float32 [T, G]); `scales_k` = (rings per player, elimination threshold, territory minimum)."""
+    t_count = raw.mover_t.shape[0]
+    out_globals[:] = 0.0
+    out_globals[np.arange(t_count), raw.phase_t] = 1.0
+    perm_tk = seat_permutation(raw.mover_t, num_players)
+    present = perm_tk < SEAT_SLOTS
+    base = len(PHASES)
+    out_globals[:, base:base + SEAT_SLOTS] = present
+    padded = np.concatenate([raw.counters_tks, np.zeros((t_count, 3, 1), np.float32)], axis=2)
+    for i in range(3):
+        rel = np.take_along_axis(padded[:, i], perm_tk, axis=1) / scales_k[i]
+        start = base + SEAT_SLOTS * (i + 1)
+        out_globals[:, start:start + SEAT_SLOTS] = np.minimum(rel, 1.0)
+    out_globals[:, base + 4 * SEAT_SLOTS + num_players - 2] = 1.0
+    out_globals[:, -2] = raw.ply_t / (raw.ply_t + 200.0)
+    out_globals[:, -1] = raw.pending_line_t
+
+
+def plane_channels() -> int:
+    return FRAMES * FRAME_CHANNELS + 2

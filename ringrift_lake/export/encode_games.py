@@ -1,0 +1,143 @@
+"""Replay games with the engine's fast path and encode every ply into shard arrays.
+
+Games in `games` were validated at consolidation, so replay uses `apply_move(check=False)` and
+never generates legal moves. Each game is still checked to end as recorded (status and winner):
+a mismatch means the engine or the data changed, and the export stops rather than train on it.
+
+`stream_shard` writes a shard game by game: the planes of one game go through a reused buffer
+straight into the file (a shard is never in memory whole); the small per-sample arrays are
+collected and written after them. `encode_games` returns the same arrays in memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+
+from engine import apply_move, geometry_for, move_from_json, new_game
+from engine.moves import PASSIVE_TYPES
+from ringrift_lake.encoding import FrameRecorder, encoder_for
+from ringrift_lake.encoding.encoder import scales_of
+from ringrift_lake.encoding.targets import final_seat_values, parse_visits, relative_values
+from ringrift_lake.export.npz_writer import NpzStreamWriter
+from ringrift_lake.export.select import GameToEncode
+
+# Moves after which the per-cell arrays are unchanged (the recorder copies the previous frame).
+BOARD_UNCHANGED_TYPES = PASSIVE_TYPES | {"swap_sides"}
+SHARD_ARRAYS = ("planes_nchw", "globals_nf", "policy_offsets", "policy_indices", "policy_probs",
+                "values_nseat", "value_n", "player_to_move_n", "game_key_n", "ply_n")
+_PER_SAMPLE = {"globals_nf": np.float32, "values_nseat": np.float32, "player_to_move_n": np.int8,
+               "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64}
+
+
+class ExportError(RuntimeError):
+    """A game that cannot be encoded as recorded (names the game and ply)."""
+
+
+def game_key(game_id: str) -> int:
+    """Stable 63-bit key of a game id (for validation splits)."""
+    return int.from_bytes(hashlib.blake2b(game_id.encode(), digest_size=8).digest(), "little") & (2**63 - 1)
+
+
+def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
+    """(recorder, policy index played at each ply, scales, final state) of one game."""
+    geometry = geometry_for(board_type)
+    state = new_game(board_type, num_players, game.rules_options)
+    scales = scales_of(state)
+    recorder = FrameRecorder(geometry.n_cells, len(game.moves_json))
+    played = np.empty(len(game.moves_json), dtype=np.int32)
+    encode_move = encoder.action_space.encode_move
+    unchanged = False
+    for ply, text in enumerate(game.moves_json, start=1):
+        try:
+            move = move_from_json(json.loads(text), geometry)
+            recorder.record(state, unchanged)
+            played[ply - 1] = encode_move(state, move)
+            apply_move(state, move, check=False)
+        except Exception as exc:
+            raise ExportError(f"game {game.game_id} ply {ply}: {type(exc).__name__}: {exc}") from exc
+        unchanged = move.type in BOARD_UNCHANGED_TYPES
+    if state.status != "completed" or state.winner != game.winner:
+        raise ExportError(f"game {game.game_id}: replay ends {state.status} with winner {state.winner}, "
+                          f"the games table says winner {game.winner}")
+    return recorder, played, scales, state
+
+
+class _ShardBuilder:
+    """Encodes games one after another; planes go to a caller's buffer, the rest is collected here."""
+
+    def __init__(self, board_type: str, num_players: int, total: int):
+        self.board_type, self.num_players = board_type, num_players
+        self.encoder = encoder_for(board_type)
+        shapes = {"globals_nf": (total, self.encoder.global_size), "values_nseat": (total, 4)}
+        self.per_sample = {k: np.empty(shapes.get(k, (total,)), dtype=d) for k, d in _PER_SAMPLE.items()}
+        self.indices_parts: list[np.ndarray] = []
+        self.probs_parts: list[np.ndarray] = []
+        self.count = 0
+
+    def add_game(self, game: GameToEncode, planes_out: np.ndarray) -> int:
+        """Encode `game`; its planes go to planes_out[:T]; returns T (its number of samples)."""
+        recorder, played, scales, final = _replay(self.encoder, self.board_type, self.num_players, game)
+        t_count, start, n = recorder.count, self.count, self.num_players
+        rows = slice(start, start + t_count)
+        raw = recorder.frames()
+        self.encoder.encode_frames_into(raw, n, scales, planes_out[:t_count], self.per_sample["globals_nf"][rows])
+        seat_values = final_seat_values(n, final.winner, final.eliminated, final.territory)
+        self.per_sample["values_nseat"][rows] = relative_values(seat_values, raw.mover_t, n)
+        self.per_sample["player_to_move_n"][rows] = raw.mover_t
+        self.per_sample["game_key_n"][rows] = game_key(game.game_id)
+        self.per_sample["ply_n"][rows] = np.arange(1, t_count + 1)
+        nnz = self.per_sample["policy_nnz"][rows]
+        if any(game.visits_json):
+            size = self.encoder.action_space.size
+            for t in range(t_count):
+                target = parse_visits(game.visits_json[t], size)
+                indices, probs = target if target is not None else (played[t:t + 1], np.ones(1, np.float32))
+                self.indices_parts.append(indices)
+                self.probs_parts.append(probs)
+                nnz[t] = len(indices)
+        else:
+            self.indices_parts.append(played)
+            self.probs_parts.append(np.ones(t_count, dtype=np.float32))
+            nnz[:] = 1
+        self.count += t_count
+        return t_count
+
+    def small_arrays(self) -> dict[str, np.ndarray]:
+        """Every shard array but the planes."""
+        values = self.per_sample["values_nseat"]
+        return {
+            "globals_nf": self.per_sample["globals_nf"],
+            "policy_offsets": np.concatenate([np.zeros(1, np.int64), np.cumsum(self.per_sample["policy_nnz"])]),
+            "policy_indices": np.concatenate(self.indices_parts or [np.zeros(0, np.int32)]).astype(np.int32),
+            "policy_probs": np.concatenate(self.probs_parts or [np.zeros(0, np.float32)]).astype(np.float32),
+            "values_nseat": values, "value_n": np.ascontiguousarray(values[:, 0]),
+            "player_to_move_n": self.per_sample["player_to_move_n"], "game_key_n": self.per_sample["game_key_n"],
+            "ply_n": self.per_sample["ply_n"],
+        }
+
+
+def encode_games(board_type: str, num_players: int, games: list[GameToEncode]) -> dict[str, np.ndarray]:
+    """The shard arrays (docs/contracts.md) of `games`, one sample per move, in order, in memory."""
+    total = sum(len(g.moves_json) for g in games)
+    builder = _ShardBuilder(board_type, num_players, total)
+    planes = np.empty((total,) + builder.encoder.planes_chw, dtype=np.float32)
+    for game in games:
+        builder.add_game(game, planes[builder.count:])
+    return {"planes_nchw": planes, **builder.small_arrays()}
+
+
+def stream_shard(stream, board_type: str, num_players: int, games: list[GameToEncode]) -> tuple[str, int]:
+    """Write the shard of `games` to `stream` as an .npz; returns (sha256, samples)."""
+    total = sum(len(g.moves_json) for g in games)
+    builder = _ShardBuilder(board_type, num_players, total)
+    buffer = np.empty((max(len(g.moves_json) for g in games),) + builder.encoder.planes_chw, dtype=np.float32)
+    with NpzStreamWriter(stream) as npz:
+        npz.begin("planes_nchw", np.float32, (total,) + builder.encoder.planes_chw)
+        for game in games:
+            npz.write(buffer[:builder.add_game(game, buffer)])
+        npz.end()
+        for name, array in builder.small_arrays().items():
+            npz.add(name, array)
+    return npz.sha256, total
