@@ -92,12 +92,18 @@ def _gradient_hessian(theta, pairs, ridge):
     return grad, hess, resid
 
 
-def _game_scores(pairs, resid, n):
-    """Per-game gradient of the log-likelihood (rows: games, columns: players)."""
-    scores = np.zeros((pairs.num_games, n))
-    np.add.at(scores, (pairs.game, pairs.i), resid)
-    np.add.at(scores, (pairs.game, pairs.j), -resid)
-    return scores
+def _clustered_information(pairs, resid, n, chunk_games: int = 20000):
+    """J = sum over games of u_g u_g^T, u_g the game's gradient; built a chunk of games at a time."""
+    order = np.argsort(pairs.game, kind="stable")
+    game, i, j, r = pairs.game[order], pairs.i[order], pairs.j[order], resid[order]
+    info = np.zeros((n, n))
+    for start in range(0, pairs.num_games, chunk_games):
+        lo, hi = np.searchsorted(game, [start, start + chunk_games])
+        scores = np.zeros((min(chunk_games, pairs.num_games - start), n))
+        np.add.at(scores, (game[lo:hi] - start, i[lo:hi]), r[lo:hi])
+        np.add.at(scores, (game[lo:hi] - start, j[lo:hi]), -r[lo:hi])
+        info += scores.T @ scores
+    return info
 
 
 def fit_bradley_terry(pairs: PairwiseResults, anchor: str = ANCHOR_PLAYER, anchor_rating: float = ANCHOR_RATING,
@@ -134,8 +140,7 @@ def fit_bradley_terry(pairs: PairwiseResults, anchor: str = ANCHOR_PLAYER, ancho
     var = np.diag(cov).copy()
     sandwich = pairs.multiplayer()
     if sandwich:
-        scores = _game_scores(pairs, resid, n)[:, free]
-        robust = cov @ (scores.T @ scores) @ cov
+        robust = cov @ _clustered_information(pairs, resid, n)[np.ix_(free, free)] @ cov
         var = np.maximum(var, np.diag(robust))
     stderr = np.zeros(n)
     stderr[free] = np.sqrt(var) * ELO_PER_NAT
