@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import duckdb
+import pyarrow as pa
 
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
@@ -75,3 +76,24 @@ def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | N
             con.register(f"_empty_{name}", spec.schema.empty_table())
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_empty_{name}"')
     return con
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pa.Table:
+    """The whole result of ``sql`` as an Arrow table (the result is fully consumed)."""
+    result = con.execute(sql, params).arrow() if params is not None else con.execute(sql).arrow()
+    return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
+
+
+def named_queries(text: str) -> dict[str, str]:
+    """``-- name: X`` sections of a SQL file: name -> query text (up to the next name, trailing ';' dropped)."""
+    queries: dict[str, str] = {}
+    name, body = None, []
+    for line in text.splitlines() + ["-- name: "]:
+        stripped = line.strip()
+        if stripped.lower().startswith("-- name:"):
+            if name:
+                queries[name] = "\n".join(body).strip().rstrip(";").strip()
+            name, body = stripped.split(":", 1)[1].strip(), []
+        elif name is not None:
+            body.append(line)
+    return queries

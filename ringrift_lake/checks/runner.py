@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from ringrift_lake.checks.definitions import BLOCKING, Check, select
 from ringrift_lake.location import Lake
+from ringrift_lake.query import fetch_arrow
 
 SAMPLE_ROWS = 20
 
@@ -48,9 +49,7 @@ def run_check(con: duckdb.DuckDBPyConnection, check: Check, sample_rows: int = S
     started = time.perf_counter()
     try:
         count = con.execute(f"SELECT count(*) FROM ({check.sql}) AS offending").fetchall()[0][0]
-        sample = con.execute(f"SELECT * FROM ({check.sql}) AS offending LIMIT {int(sample_rows)}").arrow()
-        if isinstance(sample, pa.RecordBatchReader):
-            sample = sample.read_all()
+        sample = fetch_arrow(con, f"SELECT * FROM ({check.sql}) AS offending LIMIT {int(sample_rows)}")
         error = None
     except duckdb.Error as exc:
         count, sample, error = 0, None, f"{type(exc).__name__}: {exc}"
@@ -90,5 +89,4 @@ def offending_games(con: duckdb.DuckDBPyConnection, names=None) -> pa.Table:
         return pa.table({"game_id": pa.array([], pa.string()), "config": pa.array([], pa.string()),
                          "reason": pa.array([], pa.string()), "detail": pa.array([], pa.string())})
     sql = " UNION ALL ".join(parts)
-    result = con.execute(f"SELECT game_id, config, reason, detail FROM ({sql}) ORDER BY check_order, game_id").arrow()
-    return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
+    return fetch_arrow(con, f"SELECT game_id, config, reason, detail FROM ({sql}) ORDER BY check_order, game_id")

@@ -1,0 +1,16 @@
+"""Consolidation: raw_games -> games + moves (validated, de-duplicated) and quarantine.
+
+Public names: ``consolidate(lake, configs=None, workers=None) -> ConsolidateReport``,
+``ConsolidateReport``, ``QUARANTINE_REASONS``.
+"""
+from ringrift_lake.checks import CHECKS
+from ringrift_lake.consolidate.report import ConsolidateReport
+from ringrift_lake.consolidate.run import consolidate
+
+# Every reason a game can be quarantined with: screening and replay codes, then the blocking check names.
+QUARANTINE_REASONS = (
+    "schema_error", "not_finished", "duplicate_conflict", "illegal_move", "result_mismatch",
+    "result_unconfirmed", *(check.name for check in CHECKS if check.quarantines),
+)
+
+__all__ = ["ConsolidateReport", "QUARANTINE_REASONS", "consolidate"]
