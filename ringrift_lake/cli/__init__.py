@@ -25,6 +25,7 @@ COMMANDS = (
     "elo_cmd",
     "evaluate_cmd",
     "promote_cmd",
+    "export_cmd",
 )
 
 
