@@ -208,7 +208,7 @@ def state_from_json(d: dict) -> GameState:
             mask = sum(1 << int(k) for k, v in mask.items() if v)
         s.lps_actor_mask = int(mask)
     _flags_from_history(s, d.get("moveHistory") or [])
-    s.extra = {"json": d}
+    s.extra = {"json": d, "board_sum": sum(s.board_eliminated)}
     return s
 
 
@@ -315,8 +315,11 @@ def state_to_json(s: GameState) -> dict:
         out["territoryVictoryMinimum"] = s.territory_threshold
     if src is None or "territoryVictoryThreshold" in out:
         out.setdefault("territoryVictoryThreshold", s.territory_threshold)
-    if src is None or "totalRingsEliminated" in out:
-        out["totalRingsEliminated"] = sum(s.eliminated)
+    if src is None:
+        out["totalRingsEliminated"] = sum(s.board_eliminated)
+    elif "totalRingsEliminated" in out:
+        # keep the source's own total, moved by what was eliminated since it was read
+        out["totalRingsEliminated"] = src["totalRingsEliminated"] + sum(s.board_eliminated) - s.extra["board_sum"]
     if src is None or "rulesOptions" in out:
         opts = dict(out.get("rulesOptions") or {})
         for k in ("lpsRoundsRequired", "swapRuleEnabled", "hex8LineQuirk"):

@@ -38,6 +38,11 @@ class BoardTables:
                 per_dir.append(tuple(ray))
             rays.append(tuple(per_dir))
         self.rays = tuple(rays)  # rays[cell][dir] -> cells in order of increasing distance
+        # Territory adjacency: the 4 orthogonal neighbours on square boards, the 6 neighbours on hex.
+        orthogonal = (0, 2, 4, 6) if self.n_dirs == 8 else range(self.n_dirs)
+        self.territory_adjacent = tuple(
+            tuple(per_dir[d][0] for d in orthogonal if per_dir[d]) for per_dir in self.rays
+        )
 
     def direction(self, frm: int, to: int) -> tuple[int, int]:
         """(direction index, distance) of the straight move frm -> to; (-1, 0) if not on one ray."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .board_tables import line_length, tables_for, victory_threshold
 from .decision_scores import DecisionScores
+from .territory_threat import enclosed_rings
 
 NEG = float("-inf")
 
@@ -40,6 +41,7 @@ class MoveScorer(DecisionScores):
         self.my_hand = state.rings_in_hand[me - 1]
         self.my_stacks = sum(1 for owner in self.so if owner == me)
         self._territory = None
+        self._enclosed = None
         self._quick = {}
         self._exposed_before = {}
         self.dispatch = {
@@ -70,8 +72,11 @@ class MoveScorer(DecisionScores):
         return self.w.eliminated * n + (self.w.win if n and n >= self.elim_to_win else 0.0)
 
     def stacks_lost(self, n: int) -> float:
-        """Penalty for losing control of n stacks: only when none would be left and the hand is empty."""
-        return self.w.last_stack if n and self.my_hand == 0 and self.my_stacks <= n else 0.0
+        """Penalty for losing control of n stacks when that leaves us none: an opponent who controls every
+        stack can process any region, and with an empty hand we have no real action left."""
+        if not n or self.my_stacks > n:
+            return 0.0
+        return self.w.last_stack if self.my_hand == 0 else self.w.no_stack
 
     # ---- placement ----------------------------------------------------------------------------------
     def place_ring(self, move) -> float:
@@ -144,7 +149,7 @@ class MoveScorer(DecisionScores):
             return 0.0
         h, cap = self.sh[a], self.ch[a]
         v, flipped, gone = self.path_gain(self.rays[a][d][:dist - 1])
-        return v + self.after_landing(a, b, h, cap, flipped, gone)
+        return v + self.after_landing(a, b, h, cap, flipped, gone) + self.escape_enclosure(a, b)
 
     def capture(self, move) -> float:
         a, t, b = move.frm, move.target, move.to
@@ -156,7 +161,17 @@ class MoveScorer(DecisionScores):
         h, cap = self.sh[a], self.ch[a]
         v, flipped, gone = self.path_gain(ray[:dist_t - 1] + ray[dist_t:dist_b - 1])
         gain, nh, ncap = self.target_gain(t, h, cap)
-        return v + gain + self.after_landing(a, b, nh, ncap, flipped, gone)
+        v += gain + self.after_landing(a, b, nh, ncap, flipped, gone)
+        return v + self.escape_enclosure(a, b)
+
+    def escape_enclosure(self, a: int, b: int) -> float:
+        """Leaving a region where an opponent could take all our rings (and so making it ours to process)."""
+        if self._enclosed is None:
+            self._enclosed = enclosed_rings(self.state, self.tables, self.me)
+        cells, rings = self._enclosed
+        if rings and a in cells and b not in cells:
+            return self.w.enclosed_ring * rings
+        return 0.0
 
     def path_gain(self, cells) -> tuple[float, list, list]:
         """Departure marker plus flips/collapses along the path, with the flipped and collapsed cells."""
