@@ -38,7 +38,7 @@ def demo_resources(s: DemoSettings) -> dict:
         lake=LakeResource(root=s.lake_root),
         selfplay=SelfplaySettings(games=s.games, agent="heuristic", workers=s.workers),
         train=TrainSettings(epochs=s.epochs, batch_size=s.batch_size, channels=s.channels, blocks=s.blocks,
-                            device=s.device),
+                            device=s.device, val_fraction=0.2),   # a few dozen games: hold out enough
         evaluation=EvalSettings(games_per_opponent=s.gauntlet_games, workers=s.workers,
                                 min_games=s.gauntlet_games),
     )

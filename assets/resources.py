@@ -63,6 +63,7 @@ class TrainSettings(dg.ConfigurableResource):
     channels: int = 96
     blocks: int = 6
     max_steps: int = Field(default=0, description="stop after this many optimizer steps (0 = no limit)")
+    val_fraction: float = Field(default=0.05, description="share of games held out for validation")
     device: str = Field(default="auto", description="auto (CUDA when present) | cpu | cuda")
 
 
@@ -92,6 +93,7 @@ def default_resources() -> dict:
             epochs=env_int("RINGRIFT_TRAIN_EPOCHS", 8), batch_size=env_int("RINGRIFT_TRAIN_BATCH_SIZE", 256),
             channels=env_int("RINGRIFT_TRAIN_CHANNELS", 96), blocks=env_int("RINGRIFT_TRAIN_BLOCKS", 6),
             max_steps=env_int("RINGRIFT_TRAIN_MAX_STEPS", 0),
+            val_fraction=env_float("RINGRIFT_TRAIN_VAL_FRACTION", 0.05),
             device=os.environ.get("RINGRIFT_TRAIN_DEVICE", "auto")),
         "evaluation": EvalSettings(
             games_per_opponent=env_int("RINGRIFT_GAUNTLET_GAMES", 40),

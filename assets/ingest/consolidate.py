@@ -11,6 +11,10 @@ from assets.lake_info import config_rows, versions
 from assets.partitions import configs
 from assets.resources import LakeResource
 
+class ConsolidateConfig(dg.Config):
+    workers: int = 0        # replay processes (0 = one per CPU core)
+
+
 GAMES = dg.AssetKey("games")
 MOVES = dg.AssetKey("moves")
 QUARANTINE = dg.AssetKey("quarantine")
@@ -30,25 +34,28 @@ QUARANTINE = dg.AssetKey("quarantine")
     ],
     description=__doc__.split("\n\n")[0],
 )
-def consolidate(context: dg.AssetExecutionContext, lake: LakeResource):
-    from ringrift_lake.consolidate import consolidate as consolidate_config
+def consolidate(context: dg.AssetExecutionContext, config: ConsolidateConfig, lake: LakeResource):
+    from ringrift_lake.consolidate import consolidate as consolidate_configs
 
-    config = context.partition_key
+    cfg = context.partition_key
     the_lake = lake.lake()
-    report = consolidate_config(the_lake, config)
-    v = versions(the_lake, "raw_games", "games", "moves", "quarantine")
-    context.log.info(f"{config}: {report.accepted} games accepted, {report.quarantined} quarantined")
-    reasons = dict(sorted(report.quarantine_reasons.items()))
-    common = {"raw_games_version": v["raw_games"], "raw_rows_read": report.raw_rows}
+    report = consolidate_configs(the_lake, configs=[cfg], workers=config.workers or None)
+    context.log.info(f"{cfg}:\n{report.render()}")
+    v = report.versions or versions(the_lake, "games", "moves", "quarantine")
+    common = {"raw_games_version": report.raw_version, "raw_files_read": report.files_read,
+              "raw_games_read": report.games_read, "consolidation_id": report.run_id,
+              "seconds": round(report.seconds, 2)}
     yield dg.MaterializeResult(asset_key=GAMES, data_version=dg.DataVersion(str(v["games"])), metadata={
-        **common, "games_added": report.accepted, "duplicates_skipped": report.duplicates,
-        "games_version": v["games"], "config_games": config_rows(the_lake, "games", config)})
+        **common, "games_added": report.games_added, "duplicates_skipped": report.duplicates_skipped,
+        "replayed": report.replayed, "games_version": v["games"],
+        "config_games": config_rows(the_lake, "games", cfg)})
     yield dg.MaterializeResult(asset_key=MOVES, data_version=dg.DataVersion(str(v["moves"])), metadata={
-        **common, "moves_added": report.moves, "moves_version": v["moves"],
-        "config_moves": config_rows(the_lake, "moves", config)})
+        **common, "moves_added": report.moves_added, "moves_version": v["moves"],
+        "config_moves": config_rows(the_lake, "moves", cfg)})
     yield dg.MaterializeResult(asset_key=QUARANTINE, data_version=dg.DataVersion(str(v["quarantine"])), metadata={
-        **common, "quarantined": report.quarantined, "quarantine_version": v["quarantine"],
-        "reasons": dg.MetadataValue.json(reasons)})
+        **common, "quarantined": report.quarantined_total, "quarantine_version": v["quarantine"],
+        "reasons": dg.MetadataValue.json(report.quarantined),
+        "config_quarantined": config_rows(the_lake, "quarantine", cfg)})
 
 
 consolidate_job = dg.define_asset_job(

@@ -26,7 +26,7 @@ GPU_POOL = "gpu"
 def candidate_model(context: dg.AssetExecutionContext, lake: LakeResource, train: TrainSettings,
                     pipes: dg.PipesSubprocessClient):
     args = ["--epochs", train.epochs, "--batch-size", train.batch_size, "--channels", train.channels,
-            "--blocks", train.blocks, "--device", train.device]
+            "--blocks", train.blocks, "--device", train.device, "--val-fraction", train.val_fraction]
     if train.max_steps:
         args += ["--max-steps", train.max_steps]
     extras = {"config": context.partition_key, "train_args": [str(a) for a in args]}
