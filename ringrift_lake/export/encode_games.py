@@ -3,6 +3,8 @@
 Games in `games` were validated at consolidation, so replay uses `apply_move(check=False)` and
 never generates legal moves. Each game is still checked to end as recorded (status and winner):
 a mismatch means the engine or the data changed, and the export stops rather than train on it.
+Legacy imports may stop mid-turn (their result was confirmed at consolidation), so for them the
+recorded winner is used as is. Values always come from the `games` row's winner.
 
 `stream_shard` writes a shard game by game: the planes of one game go through a reused buffer
 straight into the file (a shard is never in memory whole); the small per-sample arrays are
@@ -58,7 +60,8 @@ def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
         except Exception as exc:
             raise ExportError(f"game {game.game_id} ply {ply}: {type(exc).__name__}: {exc}") from exc
         unchanged = move.type in BOARD_UNCHANGED_TYPES
-    if state.status != "completed" or state.winner != game.winner:
+    strict = game.validation_mode != "legacy"
+    if strict and (state.status != "completed" or state.winner != game.winner):
         raise ExportError(f"game {game.game_id}: replay ends {state.status} with winner {state.winner}, "
                           f"the games table says winner {game.winner}")
     return recorder, played, scales, state
@@ -83,7 +86,7 @@ class _ShardBuilder:
         rows = slice(start, start + t_count)
         raw = recorder.frames()
         self.encoder.encode_frames_into(raw, n, scales, planes_out[:t_count], self.per_sample["globals_nf"][rows])
-        seat_values = final_seat_values(n, final.winner, final.eliminated, final.territory)
+        seat_values = final_seat_values(n, game.winner, final.eliminated, final.territory)
         self.per_sample["values_nseat"][rows] = relative_values(seat_values, raw.mover_t, n)
         self.per_sample["player_to_move_n"][rows] = raw.mover_t
         self.per_sample["game_key_n"][rows] = game_key(game.game_id)

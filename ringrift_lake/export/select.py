@@ -17,7 +17,7 @@ from engine import parse_config
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
 
-GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status"]
+GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode"]
 
 
 class SelectionError(ValueError):
@@ -53,6 +53,7 @@ class GameToEncode:
     rules_options: dict
     moves_json: list[str]
     visits_json: list[str | None]
+    validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
 
 
 @dataclass
@@ -125,5 +126,6 @@ def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | N
         if plies != list(range(1, r["num_moves"] + 1)):
             raise SelectionError(f"game {r['game_id']}: moves table has plies {plies[:5]}... for {r['num_moves']} moves")
         selection.games.append(GameToEncode(r["game_id"], r["ingest_seq"], r["winner"],
-                                            json.loads(r["rules_options"] or "{}"), moves_json, visits))
+                                            json.loads(r["rules_options"] or "{}"), moves_json, visits,
+                                            r["validation_mode"] or "strict"))
     return selection
