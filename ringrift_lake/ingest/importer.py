@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ringrift_lake import tables
 from ringrift_lake.ingest.legacy_sqlite import SOURCE as LEGACY_SOURCE
@@ -98,18 +96,23 @@ def _records(path: str, kind: str) -> Iterator[dict | BadRecord]:
     raise ImportFileError(path, f"unknown file type; expected {', '.join(REFERENCE_SUFFIXES + LEGACY_SUFFIXES)}")
 
 
-def _present(lake: Lake, name: str, column: str, values: list[str]) -> set[str]:
-    """Which of ``values`` are in the table's ``column``.
+class _KnownKeys:
+    """Keys already in a table, read once per import (one projection of the key columns) and kept current.
 
-    Filtered after reading the one column: pyarrow cannot push an ``isin``
-    down to Parquet statistics when delta-rs exposes the column as string_view.
+    The insert-only merge still guards against concurrent writers; this set
+    only spares commits (and version bumps) when nothing is new.
     """
-    if not values or tables.version(lake, name) is None:
-        return set()
-    column_values = tables.read(lake, name, columns=[column]).column(column)
-    wanted = pa.array(values, pa.string())
-    hits = column_values.filter(pc.is_in(column_values.cast(pa.string()), value_set=wanted))
-    return set(hits.to_pylist())
+
+    def __init__(self, lake: Lake, name: str, columns: tuple[str, ...]):
+        self.lake, self.name, self.columns = lake, name, columns
+        self._keys: set[tuple] | None = None
+
+    @property
+    def keys(self) -> set[tuple]:
+        if self._keys is None:
+            data = tables.read(self.lake, self.name, columns=list(self.columns))
+            self._keys = set(zip(*(data.column(c).to_pylist() for c in self.columns)))
+        return self._keys
 
 
 def _quarantine_row(bad: BadRecord, source: str) -> dict:
@@ -121,8 +124,10 @@ def _quarantine_row(bad: BadRecord, source: str) -> dict:
 class _FileImporter:
     """Buffers one file's rows and bad records and writes them in batches."""
 
-    def __init__(self, lake: Lake, report: FileReport, source: str, batch_size: int):
+    def __init__(self, lake: Lake, report: FileReport, source: str, batch_size: int,
+                 games: _KnownKeys, quarantined: _KnownKeys):
         self.lake, self.report, self.source, self.batch_size = lake, report, source, batch_size
+        self.games, self.quarantined = games, quarantined
         self.rows: list[dict] = []
         self.bad: list[BadRecord] = []
 
@@ -142,29 +147,33 @@ class _FileImporter:
             if row["game_id"] in unique:
                 self.report.duplicates += 1
             unique[row["game_id"]] = row
-        present = _present(self.lake, TABLE, "game_id", list(unique))
-        self.report.duplicates += len(present)
-        new = [row for gid, row in unique.items() if gid not in present]
-        self.report.accepted += write_new_raw_games(self.lake, new)
+        new = [row for gid, row in unique.items() if (gid,) not in self.games.keys]
+        self.report.duplicates += len(unique) - len(new)
+        if new:
+            inserted = write_new_raw_games(self.lake, new)
+            self.report.accepted += inserted
+            self.report.duplicates += len(new) - inserted   # written meanwhile by another importer
+            self.games.keys.update((row["game_id"],) for row in new)
         bad, self.bad = self.bad, []
-        seen = _present(self.lake, "quarantine", "game_id", [b.game_id for b in bad])
-        fresh = [b for b in bad if b.game_id not in seen]
+        fresh = {(b.game_id, b.reason): b for b in bad if (b.game_id, b.reason) not in self.quarantined.keys}
         if fresh:
-            metrics = tables.merge_insert_new(self.lake, "quarantine", [_quarantine_row(b, self.source) for b in fresh])
-            if metrics.get("num_target_rows_inserted", 0):
-                for b in fresh:
-                    self.report.quarantined[b.reason] = self.report.quarantined.get(b.reason, 0) + 1
+            tables.merge_insert_new(self.lake, "quarantine", [_quarantine_row(b, self.source) for b in fresh.values()])
+            self.quarantined.keys.update(fresh)
+            for b in fresh.values():
+                self.report.quarantined[b.reason] = self.report.quarantined.get(b.reason, 0) + 1
 
 
 def import_files(lake: Lake, paths: Iterable[str], batch_size: int = 500) -> ImportReport:
     """Import every file (reference .jsonl[.gz] or legacy .db); see the module docstring."""
     report = ImportReport()
+    games = _KnownKeys(lake, TABLE, ("game_id",))
+    quarantined = _KnownKeys(lake, "quarantine", ("game_id", "reason"))
     for path in paths:
         kind = kind_of(path)
         file_report = FileReport(path, kind)
         report.files.append(file_report)
         source = LEGACY_SOURCE if kind == "legacy" else REFERENCE_SOURCE
-        importer = _FileImporter(lake, file_report, source, batch_size)
+        importer = _FileImporter(lake, file_report, source, batch_size, games, quarantined)
         try:
             for item in _records(path, kind):
                 importer.add(item)

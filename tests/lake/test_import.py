@@ -157,3 +157,12 @@ def test_cli_import_prints_the_report_and_fails_on_bad_records(local_lake, lake_
     assert f"error: {bad}: line 1: invalid JSON" in result.stdout
     assert "quarantined schema_error: 1" in result.stdout
     assert tables.read(local_lake, "raw_games").num_rows == 30
+
+
+def test_a_game_twice_in_one_import_is_written_once(local_lake, tmp_path):
+    record = json.dumps(_records(REFERENCE / "hex8_4p.jsonl.gz")[0])
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text(record + "\n" + record + "\n")
+    report = import_files(local_lake, [str(twice), str(twice)])
+    assert (report.total("accepted"), report.total("duplicates")) == (1, 3)
+    assert tables.read(local_lake, "raw_games").num_rows == 1
