@@ -60,14 +60,14 @@ def _next_ingest_seq(lake: Lake) -> int:
 
 
 def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int):
-    """Replay each distinct content once; returns row -> ReplayResult and how many were replayed."""
+    """Replay each distinct (content, validation mode) once; returns row -> ReplayResult and how many were replayed."""
     from engine import parse_config
 
-    first_row: dict[int, int] = {}
-    for row in rows:
-        first_row.setdefault(hashes[row], row)
     cols = {name: raw.column(name).to_pylist() for name in (
         "config", "rules_options", "status", "winner", "reason", "validation_mode")}
+    first_row: dict[tuple, int] = {}
+    for row in rows:
+        first_row.setdefault((hashes[row], cols["validation_mode"][row]), row)
     move_lists = raw.column("moves")
     tasks = []
     for row in first_row.values():
@@ -75,8 +75,8 @@ def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int):
         tasks.append(ReplayTask(board_type, num_players, move_lists[row].as_py(), cols["rules_options"][row],
                                 cols["status"][row], cols["winner"][row], cols["reason"][row],
                                 cols["validation_mode"][row]))
-    by_hash = dict(zip(first_row.keys(), replay_all(tasks, workers=workers)))
-    return {row: by_hash[hashes[row]] for row in rows}, len(tasks)
+    by_key = dict(zip(first_row.keys(), replay_all(tasks, workers=workers)))
+    return {row: by_key[(hashes[row], cols["validation_mode"][row])] for row in rows}, len(tasks)
 
 
 def _check_failures(games: pa.Table, moves: pa.Table) -> dict[str, Rejection]:
