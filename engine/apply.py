@@ -23,6 +23,7 @@ def apply_move(state: GameState, move: Move, check: bool = True) -> GameState:
     t = move[0]
     p = move[1]
     s._legal = None
+    s._legal_keys = None
     s._regions = None
     s.move_count += 1
     if t not in PASSIVE_TYPES:

@@ -183,6 +183,7 @@ def state_from_json(d: dict) -> GameState:
     status = d.get("gameStatus", "active")
     s.status = "completed" if status == "finished" else status
     s.winner = d.get("winner")
+    s.reason = d.get("victoryReason")
     if d.get("chainCapturePosition"):
         s.chain_pos = pos_to_cell(g, d["chainCapturePosition"])
     if d.get("mustMoveFromStackKey"):
@@ -208,6 +209,17 @@ def state_from_json(d: dict) -> GameState:
             mask = sum(1 << int(k) for k, v in mask.items() if v)
         s.lps_actor_mask = int(mask)
     _flags_from_history(s, d.get("moveHistory") or [])
+    # engine extensions (written by state_to_json so our own positions read back exactly)
+    if "pendingTerritorySelfElimination" in d:
+        s.pending_territory = bool(d["pendingTerritorySelfElimination"])
+    if "turnHadAction" in d:
+        s.turn_acted = bool(d["turnHadAction"])
+    if "turnHadRecovery" in d:
+        s.turn_recovery = bool(d["turnHadRecovery"])
+    if "lastMover" in d:
+        s.last_mover = d["lastMover"]
+    if "pieRule" in d:
+        s.p1_moved, s.p2_moved, s.swapped = (bool(v) for v in d["pieRule"])
     s.extra = {"json": d, "board_sum": sum(s.board_eliminated)}
     return s
 
@@ -310,6 +322,18 @@ def state_to_json(s: GameState) -> dict:
     if s.pending_line or "pendingLineRewardElimination" in out:
         out["pendingLineRewardElimination"] = s.pending_line
     out.setdefault("moveHistory", [])
+    out["pendingTerritorySelfElimination"] = s.pending_territory
+    out["turnHadAction"] = s.turn_acted
+    out["turnHadRecovery"] = s.turn_recovery
+    out["lastMover"] = s.last_mover
+    out["pieRule"] = [s.p1_moved, s.p2_moved, s.swapped]
+    out["lpsRoundIndex"] = s.lps_round_index
+    out["lpsCurrentRoundActorMask"] = s.lps_actor_mask
+    out["lpsCurrentRoundFirstPlayer"] = s.lps_first_player
+    out["lpsConsecutiveExclusiveRounds"] = s.lps_exclusive_rounds
+    out["lpsConsecutiveExclusivePlayer"] = s.lps_exclusive_player
+    if s.reason is not None:
+        out["victoryReason"] = s.reason
     out["victoryThreshold"] = s.victory_threshold
     if src is None or "territoryVictoryMinimum" in out:
         out["territoryVictoryMinimum"] = s.territory_threshold

@@ -10,7 +10,7 @@ from .geometry import BOARD_SIZES, geometry_for
 from .legal import legal_moves
 from .state import DEFAULT_RULES_OPTIONS, GameState
 from .validation import check_move
-from .victory import evaluate_victory
+from .victory import LAST_PLAYER_STANDING, evaluate_victory, has_real_action, lps_turn_start
 
 BOARD_TYPES = ("square8", "square19", "hex8", "hexagonal")
 CONFIGS = {f"{b}_{n}p": (b, n) for b in BOARD_TYPES for n in (2, 3, 4)}
@@ -33,7 +33,9 @@ def new_game(board_type: str, num_players: int, rules_options: dict | None = Non
     opts = dict(DEFAULT_RULES_OPTIONS)
     if rules_options:
         opts.update(rules_options)
-    return GameState(geometry_for(board_type), num_players, opts)
+    state = GameState(geometry_for(board_type), num_players, opts)
+    lps_turn_start(state)  # player 1's turn opens the first R172 round
+    return state
 
 
 @dataclass
@@ -141,14 +143,22 @@ def validate_game(board_type: str, num_players: int, moves_json, *, rules_option
 
 
 def _legacy_verdict(state: GameState):
+    """Victory right after the last recorded move: the ordinary conditions, then R172 with the round in
+    progress counted when so far only the candidate had a real action in it."""
     result = evaluate_victory(state)
     if result is not None:
         return result
-    from .victory import LAST_PLAYER_STANDING, has_real_action
-    if state.lps_rounds_required > 0:
-        players = [p for p in range(1, state.num_players + 1) if state.has_material(p)]
-        actors = [p for p in players if has_real_action(state, p)]
-        if len(actors) == 1 and (state.lps_exclusive_player == actors[0]
-                                 and state.lps_exclusive_rounds >= state.lps_rounds_required - 1):
-            return actors[0], LAST_PLAYER_STANDING
+    required = state.lps_rounds_required
+    if required <= 0:
+        return None
+    players = [p for p in range(1, state.num_players + 1) if state.has_material(p)]
+    actors = [p for p in players if has_real_action(state, p)]
+    if len(actors) != 1:
+        return None
+    c = actors[0]
+    rounds = state.lps_exclusive_rounds if state.lps_exclusive_player == c else 0
+    if state.lps_actor_mask & ~(1 << c) == 0:
+        rounds += 1
+    if rounds >= required:
+        return c, LAST_PLAYER_STANDING
     return None

@@ -47,7 +47,7 @@ class GameState:
         "rings_per_player", "victory_threshold", "territory_threshold", "line_length", "line_scan_length",
         "options",
         "lps_round_index", "lps_actor_mask", "lps_first_player", "lps_exclusive_rounds",
-        "lps_exclusive_player", "extra", "_legal", "_regions",
+        "lps_exclusive_player", "extra", "_legal", "_legal_keys", "_regions",
     )
 
     def __init__(self, geometry: Geometry, num_players: int, rules_options: dict | None = None):
@@ -103,6 +103,7 @@ class GameState:
         self.lps_exclusive_player = None
         self.extra = {}
         self._legal = None
+        self._legal_keys = None
         self._regions = None
 
     @property
@@ -161,6 +162,7 @@ class GameState:
         c.lps_exclusive_player = self.lps_exclusive_player
         c.extra = self.extra
         c._legal = self._legal
+        c._legal_keys = self._legal_keys
         c._regions = self._regions
         return c
 

@@ -47,10 +47,14 @@ def check_move(state: GameState, move: Move) -> None:
         raise IllegalMoveError("RR-CANON-R070", "player",
                                f"player {move.player} moved but it is player {s.current_player}'s turn")
     legal = cached_legal(s)
-    key = move.key()
     for m in legal:
-        if m.key() == key:
+        if m is move:
             return
+    keys = s._legal_keys
+    if keys is None:
+        keys = s._legal_keys = {m.key() for m in legal}
+    if move.key() in keys:
+        return
     raise _explain(s, move, legal)
 
 
