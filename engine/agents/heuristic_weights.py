@@ -21,7 +21,7 @@ class HeuristicWeights:
     exposure: float = 0.6         # fraction of a stack's loss charged when an opponent can capture it next
     follow_up: float = 0.9        # discount on the best move a placement (or a skip) makes possible
     stuck: float = 3.0            # a stack that lands where it has no plain move and nothing to capture
-    enclosed_ring: float = 6.0    # each of our rings saved by leaving a region only an opponent can process
+    pocket_ring: float = 8.0      # each of our rings left in a closed pocket only an opponent can process
     chain_threat: float = 1.5     # after a move, each opponent stack we could capture next
     last_stack: float = 60.0      # losing control of our last stack with no ring in hand (no real action left)
     no_stack: float = 20.0        # losing control of our last stack with rings still in hand

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from .board_tables import line_length, tables_for, victory_threshold
 from .decision_scores import DecisionScores
-from .territory_threat import enclosed_rings
+from .pocket_scores import PocketScores
 
 NEG = float("-inf")
 
 
-class MoveScorer(DecisionScores):
+class MoveScorer(DecisionScores, PocketScores):
     """Scores the moves of one decision; build one per `select_move` call (it caches per-cell work)."""
 
     def __init__(self, state, weights):
@@ -41,7 +41,6 @@ class MoveScorer(DecisionScores):
         self.my_hand = state.rings_in_hand[me - 1]
         self.my_stacks = sum(1 for owner in self.so if owner == me)
         self._territory = None
-        self._enclosed = None
         self._quick = {}
         self._exposed_before = {}
         self.dispatch = {
@@ -149,7 +148,7 @@ class MoveScorer(DecisionScores):
             return 0.0
         h, cap = self.sh[a], self.ch[a]
         v, flipped, gone = self.path_gain(self.rays[a][d][:dist - 1])
-        return v + self.after_landing(a, b, h, cap, flipped, gone) + self.escape_enclosure(a, b)
+        return v + self.after_landing(a, b, h, cap, flipped, gone)
 
     def capture(self, move) -> float:
         a, t, b = move.frm, move.target, move.to
@@ -161,17 +160,7 @@ class MoveScorer(DecisionScores):
         h, cap = self.sh[a], self.ch[a]
         v, flipped, gone = self.path_gain(ray[:dist_t - 1] + ray[dist_t:dist_b - 1])
         gain, nh, ncap = self.target_gain(t, h, cap)
-        v += gain + self.after_landing(a, b, nh, ncap, flipped, gone)
-        return v + self.escape_enclosure(a, b)
-
-    def escape_enclosure(self, a: int, b: int) -> float:
-        """Leaving a region where an opponent could take all our rings (and so making it ours to process)."""
-        if self._enclosed is None:
-            self._enclosed = enclosed_rings(self.state, self.tables, self.me)
-        cells, rings = self._enclosed
-        if rings and a in cells and b not in cells:
-            return self.w.enclosed_ring * rings
-        return 0.0
+        return v + gain + self.after_landing(a, b, nh, ncap, flipped, gone)
 
     def path_gain(self, cells) -> tuple[float, list, list]:
         """Departure marker plus flips/collapses along the path, with the flipped and collapsed cells."""
@@ -238,7 +227,7 @@ class MoveScorer(DecisionScores):
             v -= self.w.exposure * self.capture_loss(h, cap)
         if not mobile and not targets:
             v -= self.w.stuck
-        return v + self.w.chain_threat * targets
+        return v + self.w.chain_threat * targets + self.pocket_value(a, b, h, cap, flipped, gone)
 
     def capture_loss(self, h: int, cap: int) -> float:
         w = self.w
