@@ -170,7 +170,13 @@ def _stop_weed(server: S3Server) -> None:
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory) -> S3Server:
-    server = _start_weed(tmp_path_factory.mktemp("s3"))
+    for attempt in range(3):  # a port taken between the check and weed's bind: start again on fresh ports
+        try:
+            server = _start_weed(tmp_path_factory.mktemp("s3"))
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
     yield server
     _stop_weed(server)
 
