@@ -25,48 +25,47 @@ def scales_of(state) -> np.ndarray:
 
 
 class FrameRecorder:
-    """Copies the per-cell arrays and counters of successive pre-move states into preallocated arrays."""
+    """Collects the per-cell arrays and counters of successive pre-move states of one game.
 
-    def __init__(self, n_cells: int, capacity: int):
-        self.cells_tfc = np.zeros((capacity, len(CELL_FIELDS), n_cells), dtype=np.int16)
-        self.mover_t = np.zeros(capacity, dtype=np.int64)
-        self.phase_t = np.zeros(capacity, dtype=np.int64)
-        self.counters_tks = np.zeros((capacity, 3, SEAT_SLOTS), dtype=np.float32)
-        self.ply_t = np.zeros(capacity, dtype=np.int64)
-        self.focus_t = np.full(capacity, -1, dtype=np.int64)
-        self.pending_line_t = np.zeros(capacity, dtype=np.float32)
-        self.count = 0
+    Cells are kept as one `bytes` per ply (values above 255 are clipped: the planes cap heights at 8
+    anyway); a ply after a board-unchanged move reuses the previous ply's bytes."""
+
+    def __init__(self, n_cells: int):
+        self.n_cells = n_cells
+        self._cells: list[bytes] = []
+        self._scalars: list[tuple] = []
+        self._counters: list[list] = []
+
+    @property
+    def count(self) -> int:
+        return len(self._cells)
 
     def record(self, state, board_unchanged: bool = False) -> None:
-        """Append `state`; `board_unchanged` (the last move was a skip/no-op) copies the previous cells."""
-        t = self.count
-        cells = self.cells_tfc[t]
-        if board_unchanged and t:
-            cells[:] = self.cells_tfc[t - 1]
+        """Append `state`; `board_unchanged` (the last move was a skip/no-op) reuses the previous cells."""
+        if board_unchanged and self._cells:
+            self._cells.append(self._cells[-1])
         else:
-            cells[0] = state.stack_owner
-            cells[1] = state.stack_height
-            cells[2] = state.cap_height
-            cells[3] = state.marker_owner
-            cells[4] = state.collapsed_owner
-        self.mover_t[t] = state.current_player
-        self.phase_t[t] = PHASE_INDEX[state.phase]
-        n = state.num_players
-        counters = self.counters_tks[t]
-        counters[0, :n] = state.rings_in_hand
-        counters[1, :n] = state.eliminated
-        counters[2, :n] = state.territory
-        self.ply_t[t] = state.move_count
+            values = (state.stack_owner + state.stack_height + state.cap_height + state.marker_owner
+                      + state.collapsed_owner)
+            try:
+                self._cells.append(bytes(values))
+            except ValueError:
+                self._cells.append(bytes(min(v, 255) for v in values))
         focus = state.chain_pos if state.chain_pos is not None else state.must_move
-        self.focus_t[t] = -1 if focus is None else focus
-        self.pending_line_t[t] = 1.0 if state.pending_line else 0.0
-        self.count = t + 1
+        self._scalars.append((state.current_player, PHASE_INDEX[state.phase], state.move_count,
+                              -1 if focus is None else focus, 1 if state.pending_line else 0))
+        self._counters.append((state.num_players, state.rings_in_hand + state.eliminated + state.territory))
 
-    def frames(self, start: int = 0) -> RawFrames:
-        end = self.count
-        return RawFrames(self.cells_tfc[start:end], self.mover_t[start:end], self.phase_t[start:end],
-                         self.counters_tks[start:end], self.ply_t[start:end], self.focus_t[start:end],
-                         self.pending_line_t[start:end])
+    def frames(self) -> RawFrames:
+        t_count = self.count
+        cells = np.frombuffer(b"".join(self._cells), dtype=np.uint8).reshape(t_count, len(CELL_FIELDS), self.n_cells)
+        scalars = np.array(self._scalars, dtype=np.int64).reshape(t_count, 5)
+        counters = np.zeros((t_count, 3, SEAT_SLOTS), dtype=np.float32)
+        if t_count:
+            n = self._counters[0][0]
+            counters[:, :, :n] = np.array([c for _, c in self._counters], dtype=np.float32).reshape(t_count, 3, n)
+        return RawFrames(cells, scalars[:, 0], scalars[:, 1], counters, scalars[:, 2], scalars[:, 3],
+                         scalars[:, 4].astype(np.float32))
 
 
 class Encoder:
@@ -98,7 +97,7 @@ class Encoder:
         `rules_options` is accepted for callers that pass it; the state already carries its options.
         """
         previous = list(history)[-HISTORY:] if HISTORY else []
-        recorder = FrameRecorder(self.grid.n_cells, len(previous) + 1)
+        recorder = FrameRecorder(self.grid.n_cells)
         for past in previous:
             recorder.record(past)
         recorder.record(state)

@@ -7,11 +7,11 @@ order), with the previous `HISTORY` positions of the same game as extra frames (
 first move). `encode_state` runs the same code on one state and its history, so inference sees
 exactly what training saw.
 
-Channels (C = FRAMES * 16 + 2), frame f = 0 (now), 1, 2 (earlier), relative seat k = 0..3:
-  f*16 + 4k + 0  stack controlled by seat k: min(height, 8) / 8
-  f*16 + 4k + 1  same stacks: min(cap height, 8) / 8
-  f*16 + 4k + 2  marker of seat k
-  f*16 + 4k + 3  collapsed space (territory) of seat k
+Channels (C = FRAMES * 13 + 2 = 41), frame f = 0 (now), 1, 2 (earlier), relative seat k = 0..3:
+  f*13 + 3k + 0  stack controlled by seat k: min(height, 8) / 8
+  f*13 + 3k + 1  marker of seat k
+  f*13 + 3k + 2  collapsed space (territory) of seat k
+  f*13 + 12      cap height of every stack: min(cap height, 8) / 8 (its owner is the controller above)
   C - 2          valid cell (all ones on square boards, the hexagon on hex boards)
   C - 1          focus cell: the stack that must move after a placement, or the chain-capture stack
 Globals (G = 28): phase one-hot [0:7]; seat present [7:11]; rings in hand / rings per player
@@ -30,8 +30,9 @@ from ringrift_lake.encoding.board_grid import BoardGrid
 HISTORY = 2                      # previous positions stacked behind the current one
 FRAMES = HISTORY + 1
 SEAT_SLOTS = 4
-FEATURES_PER_SEAT = 4
-FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT
+FEATURES_PER_SEAT = 3
+FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT + 1
+ROWS_PER_PLY = (SEAT_SLOTS + 1) * FEATURES_PER_SEAT + 1     # seat rows (slot 4 all zero) + the cap row
 HEIGHT_SCALE = 8
 PHASES = ("ring_placement", "movement", "capture", "chain_capture", "line_processing",
           "territory_processing", "forced_elimination")
@@ -44,7 +45,7 @@ CELL_FIELDS = ("stack_owner", "stack_height", "cap_height", "marker_owner", "col
 class RawFrames:
     """The pre-move states of T plies of one game (absolute seats, 1-based; 0 = nobody)."""
 
-    cells_tfc: np.ndarray        # int16 [T, 5, n_cells] in CELL_FIELDS order
+    cells_tfc: np.ndarray        # uint8 [T, 5, n_cells] in CELL_FIELDS order
     mover_t: np.ndarray          # int64 [T] player to move
     phase_t: np.ndarray          # int64 [T] index into PHASES
     counters_tks: np.ndarray     # float32 [T, 3, 4] rings in hand, eliminated, territory per seat
@@ -61,29 +62,28 @@ def seat_permutation(mover_t: np.ndarray, num_players: int) -> np.ndarray:
 
 
 def _source_rows(grid: BoardGrid, raw: RawFrames) -> np.ndarray:
-    """float32 [T * 20 + 2 + T, H*W]: the rows every output channel is copied from.
+    """float32 [T * 16 + 2 + T, H*W]: the rows every output channel is copied from.
 
-    Rows t*20 + 4*s + j: feature j of absolute seat s (0-based; s = 4 is all zero) at ply t; then
-    one zero row, the valid-cell row, and one focus row per ply."""
+    Rows t*16 + 3*s + j: feature j of absolute seat s (0-based; s = 4 is all zero) at ply t,
+    t*16 + 15: cap heights at ply t; then one zero row, the valid-cell row, one focus row per ply."""
     t_count = raw.mover_t.shape[0]
     cells = raw.cells_tfc
     if not (grid.hw == grid.n_cells and np.array_equal(grid.grid_pos_c, np.arange(grid.n_cells))):
         cells = np.zeros(cells.shape[:2] + (grid.hw,), dtype=cells.dtype)
         cells[..., grid.grid_pos_c] = raw.cells_tfc
     owner, height, cap, marker, collapsed = (cells[:, i] for i in range(len(CELL_FIELDS)))
-    rows = np.zeros((t_count * 20 + 2 + t_count, grid.hw), dtype=np.float32)
-    seat_rows = rows[:t_count * 20].reshape(t_count, SEAT_SLOTS + 1, FEATURES_PER_SEAT, grid.hw)
+    rows = np.zeros((t_count * ROWS_PER_PLY + 2 + t_count, grid.hw), dtype=np.float32)
+    per_ply = rows[:t_count * ROWS_PER_PLY].reshape(t_count, ROWS_PER_PLY, grid.hw)
+    seat_rows = per_ply[:, :-1].reshape(t_count, SEAT_SLOTS + 1, FEATURES_PER_SEAT, grid.hw)
     height_scaled = np.minimum(height, HEIGHT_SCALE).astype(np.float32) / HEIGHT_SCALE
-    cap_scaled = np.minimum(cap, HEIGHT_SCALE).astype(np.float32) / HEIGHT_SCALE
     for s in range(SEAT_SLOTS):
-        controls = owner == s + 1
-        np.multiply(controls, height_scaled, out=seat_rows[:, s, 0])
-        np.multiply(controls, cap_scaled, out=seat_rows[:, s, 1])
-        np.equal(marker, s + 1, out=seat_rows[:, s, 2], casting="unsafe")
-        np.equal(collapsed, s + 1, out=seat_rows[:, s, 3], casting="unsafe")
-    rows[t_count * 20 + 1] = grid.valid_hw.reshape(-1)
+        np.multiply(owner == s + 1, height_scaled, out=seat_rows[:, s, 0])
+        np.equal(marker, s + 1, out=seat_rows[:, s, 1], casting="unsafe")
+        np.equal(collapsed, s + 1, out=seat_rows[:, s, 2], casting="unsafe")
+    np.divide(np.minimum(cap, HEIGHT_SCALE), HEIGHT_SCALE, out=per_ply[:, -1], casting="unsafe")
+    rows[t_count * ROWS_PER_PLY + 1] = grid.valid_hw.reshape(-1)
     has_focus = np.flatnonzero(raw.focus_t >= 0)
-    rows[t_count * 20 + 2 + has_focus, grid.grid_pos_c[raw.focus_t[has_focus]]] = 1.0
+    rows[t_count * ROWS_PER_PLY + 2 + has_focus, grid.grid_pos_c[raw.focus_t[has_focus]]] = 1.0
     return rows
 
 
@@ -92,17 +92,20 @@ def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_pl
     ply of `raw`: one gather of whole rows from `_source_rows`."""
     t_count = raw.mover_t.shape[0]
     rows = _source_rows(grid, raw)
-    zero_row, valid_row, focus_base = t_count * 20, t_count * 20 + 1, t_count * 20 + 2
+    zero_row = t_count * ROWS_PER_PLY
     perm_tk = seat_permutation(raw.mover_t, num_players)                       # [T, 4], 4 = zero seat
     plies = np.arange(t_count)
     source_tf = plies[:, None] - np.arange(FRAMES)[None, :]                     # [T, F] ply of each frame
-    row_tfkj = ((source_tf[:, :, None, None] * (SEAT_SLOTS + 1) + perm_tk[:, None, :, None]) * FEATURES_PER_SEAT
-                + np.arange(FEATURES_PER_SEAT)[None, None, None, :])
-    row_tfkj = np.where((source_tf >= 0)[:, :, None, None], row_tfkj, zero_row)
+    index_tfc = np.empty((t_count, FRAMES, FRAME_CHANNELS), dtype=np.intp)
+    seat_index = (source_tf[:, :, None, None] * ROWS_PER_PLY + perm_tk[:, None, :, None] * FEATURES_PER_SEAT
+                  + np.arange(FEATURES_PER_SEAT)[None, None, None, :])           # [T, F, 4 seats, 3 features]
+    index_tfc[:, :, :-1] = seat_index.reshape(t_count, FRAMES, -1)
+    index_tfc[:, :, -1] = source_tf * ROWS_PER_PLY + ROWS_PER_PLY - 1
+    index_tfc[source_tf < 0] = zero_row
     index_tc = np.empty((t_count, FRAMES * FRAME_CHANNELS + 2), dtype=np.intp)
-    index_tc[:, :FRAMES * FRAME_CHANNELS] = row_tfkj.reshape(t_count, -1)
-    index_tc[:, -2] = valid_row
-    index_tc[:, -1] = focus_base + plies
+    index_tc[:, :FRAMES * FRAME_CHANNELS] = index_tfc.reshape(t_count, -1)
+    index_tc[:, -2] = zero_row + 1
+    index_tc[:, -1] = zero_row + 2 + plies
     np.take(rows, index_tc, axis=0, out=out_planes.reshape(t_count, -1, grid.hw), mode="clip")
 
 

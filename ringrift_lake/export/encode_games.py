@@ -47,7 +47,7 @@ def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
     geometry = geometry_for(board_type)
     state = new_game(board_type, num_players, game.rules_options)
     scales = scales_of(state)
-    recorder = FrameRecorder(geometry.n_cells, len(game.moves_json))
+    recorder = FrameRecorder(geometry.n_cells)
     played = np.empty(len(game.moves_json), dtype=np.int32)
     encode_move = encoder.action_space.encode_move
     unchanged = False

@@ -33,8 +33,9 @@ def test_a_placed_stack_lands_at_row_y_col_x(board, xy, rc):
     height = planes[0]                                            # frame 0, relative seat 0 (me), height
     assert height[rc] == pytest.approx(2 / 8)
     assert np.count_nonzero(height) == 1
-    assert planes[1][rc] == pytest.approx(2 / 8)                  # cap height
-    assert np.count_nonzero(planes[4:FRAME_CHANNELS]) == 0        # nobody else has anything
+    cap = planes[FRAME_CHANNELS - 1]
+    assert cap[rc] == pytest.approx(2 / 8) and np.count_nonzero(cap) == 1
+    assert np.count_nonzero(planes[1:FRAME_CHANNELS - 1]) == 0    # no markers, territory or other stacks
     assert planes[-1][rc] == 1.0 and np.count_nonzero(planes[-1]) == 1   # must-move focus cell
 
 
@@ -58,17 +59,22 @@ def test_planes_are_from_the_movers_perspective_and_history_is_stacked():
     for k in range(3):
         seat = (me - 1 + k) % 3 + 1
         owned = np.array([o == seat for o in state.stack_owner]).reshape(8, 8)
-        assert np.array_equal(planes[4 * k] > 0, owned)
+        assert np.array_equal(planes[3 * k] > 0, owned)
         markers = np.array([o == seat for o in state.marker_owner], dtype=np.float32).reshape(8, 8)
-        assert np.array_equal(planes[4 * k + 2], markers)
-    assert np.count_nonzero(planes[12:16]) == 0                   # no 4th seat in a 3-player game
+        assert np.array_equal(planes[3 * k + 1], markers)
+        collapsed = np.array([o == seat for o in state.collapsed_owner], dtype=np.float32).reshape(8, 8)
+        assert np.array_equal(planes[3 * k + 2], collapsed)
+    assert np.count_nonzero(planes[9:12]) == 0                    # no 4th seat in a 3-player game
+    caps = np.minimum(np.array(state.cap_height, dtype=np.float32).reshape(8, 8), 8) / 8
+    assert np.array_equal(planes[12], caps)
     previous, _ = encoder.encode_state(history[-1], history[:-1])
     # frame 1 now = the previous position, seen from the current mover
     prev_me = history[-1].current_player
     shift = (me - prev_me) % 3
     for k in range(3):
-        assert np.array_equal(planes[FRAME_CHANNELS + 4 * k:FRAME_CHANNELS + 4 * k + 4],
-                              previous[4 * ((k + shift) % 3):4 * ((k + shift) % 3) + 4])
+        assert np.array_equal(planes[FRAME_CHANNELS + 3 * k:FRAME_CHANNELS + 3 * k + 3],
+                              previous[3 * ((k + shift) % 3):3 * ((k + shift) % 3) + 3])
+    assert np.array_equal(planes[2 * FRAME_CHANNELS - 1], previous[FRAME_CHANNELS - 1])
     assert globals_.shape == (GLOBAL_SIZE,) and globals_[:len(PHASES)].sum() == 1
     assert globals_[PHASES.index(state.phase)] == 1 and globals_[len(PHASES) + 16 + 1] == 1   # 3 players
 
