@@ -62,7 +62,7 @@ def evaluate_victory(s: GameState):
 
 def _stalemate_winner(s: GameState):
     n = s.num_players
-    w = _unique_max([s.collapsed_count[p] for p in range(1, n + 1)])
+    w = _unique_max([s.territory[p - 1] for p in range(1, n + 1)])
     if w:
         return w, TERRITORY_CONTROL
     w = _unique_max([s.eliminated[p - 1] + s.rings_in_hand[p - 1] for p in range(1, n + 1)])

@@ -107,3 +107,24 @@ def test_legacy_mode_confirms_a_win_decided_mid_turn():
     assert strict.ok == (stop == len(game.moves_json))
     other = validate_game("square8", 2, game.moves_json[:stop], mode="legacy", expected_winner=3 - game.winner)
     assert (other.ok, other.code) == (False, "result_unconfirmed")
+
+
+def _bare_board(territory, eliminated, markers, hands=(0, 0)):
+    board = {"type": "square8", "size": 8, "stacks": {}, "collapsedSpaces": {}, "markers": {
+        f"{i},5": {"position": {"x": i, "y": 5}, "player": p, "type": "regular"}
+        for i, p in enumerate(markers)}}
+    return state_from_json({
+        "board": board, "currentPlayer": 1, "currentPhase": "territory_processing", "gameStatus": "active",
+        "players": [{"playerNumber": i + 1, "ringsInHand": hands[i], "eliminatedRings": eliminated[i],
+                     "territorySpaces": territory[i]} for i in range(2)],
+        "moveHistory": [{"type": "no_territory_action", "player": 2, "to": {"x": 0, "y": 0}}],
+        "victoryThreshold": 18, "territoryVictoryThreshold": 33})
+
+
+def test_bare_board_stalemate_ladder():
+    assert evaluate_victory(_bare_board((3, 2), (1, 9), ())) == (1, "territory_control")
+    assert evaluate_victory(_bare_board((2, 2), (1, 9), ())) == (2, "ring_elimination")
+    assert evaluate_victory(_bare_board((2, 2), (4, 4), (1, 2, 2))) == (2, "last_player_standing")
+    assert evaluate_victory(_bare_board((2, 2), (4, 4), (1, 2))) == (2, "last_player_standing")  # last mover
+    # a player who can still place a ring with a move keeps the game going
+    assert evaluate_victory(_bare_board((2, 2), (4, 4), (), hands=(0, 3))) is None
