@@ -24,10 +24,12 @@ ORDER BY config;
 
 -- name: move_type_mix
 -- How often each move type is played, per config, as a share of that config's moves.
-SELECT config, type, count(*) AS moves,
-       round(count(*) / sum(count(*)) OVER (PARTITION BY config), 4) AS share
-FROM moves
-GROUP BY config, type
+-- Reads the per-game summary games.move_type_counts (one row per game, written with the moves rows);
+-- the same numbers from the moves table: SELECT config, type, count(*) FROM moves GROUP BY ALL.
+SELECT config, e.type, sum(e.count) AS moves,
+       round(sum(e.count) / sum(sum(e.count)) OVER (PARTITION BY config), 4) AS share
+FROM games, unnest(move_type_counts) AS u(e)
+GROUP BY config, e.type
 ORDER BY config, moves DESC;
 
 -- name: termination_reasons
@@ -68,12 +70,12 @@ GROUP BY config
 ORDER BY config;
 
 -- name: placement_count_mix
--- Rings placed per place_ring move (1-3), per config.
-SELECT config, count AS rings_placed, count(*) AS placements,
-       round(count(*) / sum(count(*)) OVER (PARTITION BY config), 4) AS share
-FROM moves
-WHERE type = 'place_ring'
-GROUP BY config, count
+-- Rings placed per place_ring move (1-3), per config, from games.placement_counts
+-- (the moves-table equivalent: WHERE type = 'place_ring' GROUP BY config, count).
+SELECT config, k AS rings_placed, sum(placement_counts[k]) AS placements,
+       round(sum(placement_counts[k]) / sum(sum(placement_counts[k])) OVER (PARTITION BY config), 4) AS share
+FROM games, range(1, 4) AS r(k)
+GROUP BY config, k
 ORDER BY config, rings_placed;
 
 -- name: game_length_over_ingest

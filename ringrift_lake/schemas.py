@@ -72,6 +72,10 @@ GAMES = pa.schema([
     ("consolidated_at", TS),
     ("content_hash", pa.int64()),         # hash of config, rules options, moves and result: a re-ingested
                                           # copy matches it, a conflicting game with the same id does not
+    # Per-game summaries of its moves rows (written with them), so mix queries over millions of
+    # games read one row per game instead of one per move:
+    ("move_type_counts", pa.list_(pa.struct([("type", pa.string()), ("count", pa.int32())]))),
+    ("placement_counts", pa.list_(pa.int32())),   # place_ring moves placing 1, 2 and 3 rings
 ])
 
 # One row per move of a consolidated game.

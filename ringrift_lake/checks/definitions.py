@@ -52,11 +52,15 @@ UNIQUE_GAME_ID = Check(
     per_game=True)
 
 MOVE_COUNT_MATCHES = Check(
-    "move_count_matches", BLOCKING, "a game's num_moves equals its number of moves rows",
-    """SELECT g.game_id, g.config, g.num_moves, coalesce(m.rows, 0) AS moves_rows
+    "move_count_matches", BLOCKING,
+    "a game's num_moves equals its number of moves rows (and the total of its move_type_counts summary)",
+    """SELECT g.game_id, g.config, g.num_moves, coalesce(m.rows, 0) AS moves_rows,
+              list_sum([e.count FOR e IN g.move_type_counts]) AS summary_moves
        FROM games g LEFT JOIN (SELECT game_id, count(*) AS rows FROM moves GROUP BY game_id) m
          ON m.game_id = g.game_id
-       WHERE g.num_moves IS DISTINCT FROM coalesce(m.rows, 0)""",
+       WHERE g.num_moves IS DISTINCT FROM coalesce(m.rows, 0)
+          OR (g.move_type_counts IS NOT NULL
+              AND coalesce(list_sum([e.count FOR e IN g.move_type_counts]), 0) <> g.num_moves)""",
     per_game=True)
 
 MOVES_NUMBERED = Check(

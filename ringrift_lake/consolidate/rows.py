@@ -32,9 +32,46 @@ def games_rows(raw: pa.Table, rows: list[int], hashes: list[int], raw_version: i
         "raw_version": pa.array(np.full(n, raw_version), pa.int64()),
         "consolidated_at": pa.array([consolidated_at] * n, schemas.TS),
         "content_hash": pa.array([hashes[r] for r in rows], pa.int64()),
+        "move_type_counts": pa.nulls(n, GAMES_SCHEMA.field("move_type_counts").type),
+        "placement_counts": pa.nulls(n, GAMES_SCHEMA.field("placement_counts").type),
     }
     columns = [extra[f.name] if f.name in extra else picked.column(f.name).cast(f.type) for f in GAMES_SCHEMA]
     return pa.Table.from_arrays(columns, schema=GAMES_SCHEMA)
+
+
+MOVE_SUMMARY_SQL = """
+WITH per_type AS (SELECT game_id, type, CAST(count(*) AS INTEGER) AS n FROM moves GROUP BY game_id, type),
+     types AS (SELECT game_id, list({'type': type, 'count': n} ORDER BY type) AS move_type_counts
+               FROM per_type GROUP BY game_id),
+     placements AS (SELECT game_id,
+                           [CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 1) AS INTEGER),
+                            CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 2) AS INTEGER),
+                            CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 3) AS INTEGER)]
+                             AS placement_counts
+                    FROM moves GROUP BY game_id)
+SELECT t.game_id, t.move_type_counts, p.placement_counts FROM types t JOIN placements p ON p.game_id = t.game_id
+"""
+
+
+def with_move_summaries(games: pa.Table, moves: pa.Table) -> pa.Table:
+    """games with move_type_counts and placement_counts computed from their moves rows."""
+    import duckdb
+
+    from ringrift_lake.query import fetch_arrow
+
+    con = duckdb.connect()
+    try:
+        con.register("moves", moves)
+        summary = fetch_arrow(con, MOVE_SUMMARY_SQL)
+    finally:
+        con.close()
+    position = {game_id: i for i, game_id in enumerate(summary.column("game_id").to_pylist())}
+    index = pa.array([position.get(g) for g in games.column("game_id").to_pylist()], pa.int64())
+    for name in ("move_type_counts", "placement_counts"):
+        field = GAMES_SCHEMA.field(name)
+        values = summary.column(name).cast(field.type).take(index)
+        games = games.set_column(games.schema.get_field_index(name), field, values)
+    return games
 
 
 def with_ingest_seq(games: pa.Table, first_seq: int) -> pa.Table:
@@ -43,11 +80,35 @@ def with_ingest_seq(games: pa.Table, first_seq: int) -> pa.Table:
     return games.set_column(index, GAMES_SCHEMA.field("ingest_seq"), seq)
 
 
-def _visits_column(raw_visits: list, lengths: list[int]) -> pa.Array:
+def _visits_column(visits: pa.ChunkedArray, lengths: np.ndarray) -> pa.Array:
+    """Per-move visit JSON; games recorded without visits (or with a wrong count) get nulls."""
+    if visits.null_count == len(visits):
+        return pa.nulls(int(lengths.sum()), pa.string())
     values: list = []
-    for visits, n in zip(raw_visits, lengths):
-        values.extend(visits if visits is not None and len(visits) == n else [None] * n)
+    for entry, n in zip(visits.to_pylist(), lengths.tolist()):
+        values.extend(entry if entry is not None and len(entry) == n else [None] * n)
     return pa.array(values, pa.string())
+
+
+_TYPED = (("type", "types", pa.string()), ("player", "players", pa.int8()), ("from_key", "from_keys", pa.string()),
+          ("to_key", "to_keys", pa.string()), ("target_key", "target_keys", pa.string()),
+          ("count", "counts", pa.int8()))
+
+
+def _typed_columns(results: list[ReplayResult]) -> dict[str, pa.Array]:
+    """Typed move columns for the games in order; each distinct result is converted once, then taken."""
+    spans: dict[int, tuple[int, int]] = {}
+    distinct: list[ReplayResult] = []
+    start = 0
+    for result in results:
+        if id(result) not in spans:
+            spans[id(result)] = (start, len(result.types))
+            distinct.append(result)
+            start += len(result.types)
+    index = np.concatenate([np.arange(s, s + n) for s, n in (spans[id(r)] for r in results)] or [[]])
+    index = pa.array(index.astype(np.int64), pa.int64())
+    return {name: pa.array([v for r in distinct for v in getattr(r, attr)], kind).take(index)
+            for name, attr, kind in _TYPED}
 
 
 def moves_rows(raw: pa.Table, rows: list[int], results: list[ReplayResult]) -> pa.Table:
@@ -55,24 +116,16 @@ def moves_rows(raw: pa.Table, rows: list[int], results: list[ReplayResult]) -> p
     picked = raw.take(pa.array(rows, pa.int64()))
     move_lists = picked.column("moves").combine_chunks()
     lengths = pc.list_value_length(move_lists).fill_null(0).to_numpy(zero_copy_only=False)
-    game_index = np.repeat(np.arange(len(rows)), lengths)
-    ply = np.concatenate([np.arange(1, n + 1, dtype=np.int32) for n in lengths]) if len(rows) else []
-
-    def flat(attr):
-        return [v for result in results for v in getattr(result, attr)]
-
+    game_index = pa.array(np.repeat(np.arange(len(rows)), lengths), pa.int64())
+    ends = np.cumsum(lengths)
+    ply = np.arange(int(ends[-1]) if len(rows) else 0) - np.repeat(ends - lengths, lengths) + 1
     columns = {
-        "config": picked.column("config").take(pa.array(game_index, pa.int64())),
-        "game_id": picked.column("game_id").take(pa.array(game_index, pa.int64())),
-        "ply": pa.array(ply, pa.int32()),
-        "type": pa.array(flat("types"), pa.string()),
-        "player": pa.array(flat("players"), pa.int8()),
-        "from_key": pa.array(flat("from_keys"), pa.string()),
-        "to_key": pa.array(flat("to_keys"), pa.string()),
-        "target_key": pa.array(flat("target_keys"), pa.string()),
-        "count": pa.array(flat("counts"), pa.int8()),
+        "config": picked.column("config").take(game_index),
+        "game_id": picked.column("game_id").take(game_index),
+        "ply": pa.array(ply.astype(np.int32), pa.int32()),
         "move_json": move_lists.flatten(),
-        "visits_json": _visits_column(picked.column("visits").to_pylist(), lengths.tolist()),
+        "visits_json": _visits_column(picked.column("visits"), lengths),
+        **_typed_columns(results),
     }
     return pa.Table.from_arrays([columns[f.name] for f in MOVES_SCHEMA], schema=MOVES_SCHEMA)
 

@@ -29,7 +29,8 @@ from ringrift_lake.checks import offending_games
 from ringrift_lake.consolidate import watermark
 from ringrift_lake.consolidate.replay import ReplayTask, replay_all
 from ringrift_lake.consolidate.report import ConsolidateReport
-from ringrift_lake.consolidate.rows import games_rows, moves_rows, quarantine_rows, with_ingest_seq
+from ringrift_lake.consolidate.rows import (games_rows, moves_rows, quarantine_rows, with_ingest_seq,
+                                           with_move_summaries)
 from ringrift_lake.consolidate.screening import Rejection, content_hashes, deduplicate, screen_shape
 from ringrift_lake.location import Lake
 
@@ -147,6 +148,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None) -> Consoli
 
     games = games_rows(raw, candidates, hashes, report.raw_version, started)
     moves = moves_rows(raw, candidates, [results[row] for row in candidates])
+    games = with_move_summaries(games, moves)
     failures = _check_failures(games, moves)
     for row in candidates:
         failed = failures.get(game_ids[row])
