@@ -88,19 +88,25 @@ def conform(name: str, rows: pa.Table | list[dict]) -> pa.Table:
     return rows.select(schema.names).cast(schema)
 
 
-def append(lake: Lake, name: str, rows: pa.Table | list[dict]) -> int | None:
-    """Append rows in one commit (retrying conflicts); returns the new table version."""
+def append(lake: Lake, name: str, rows: pa.Table | list[dict], table: DeltaTable | None = None) -> int | None:
+    """Append rows in one commit (retrying conflicts); returns the new table version (this commit's).
+
+    A long-lived writer passes its open ``table`` handle (from ``ensure_table``):
+    delta-rs then updates that snapshot instead of re-reading the Delta log
+    for every commit, which keeps commits cheap as the log grows.
+    """
     data = conform(name, rows)
     if data.num_rows == 0:
-        return version(lake, name)
+        return table.version() if table is not None else version(lake, name)
     partition_by = list(spec(name).partition_by) or None
+    target = table if table is not None else lake.table_uri(name)
 
     def commit():
-        write_deltalake(lake.table_uri(name), data, mode="append", partition_by=partition_by,
+        write_deltalake(target, data, mode="append", partition_by=partition_by,
                         storage_options=lake.storage_options, writer_properties=WRITER_PROPERTIES)
 
     with_retries(commit, f"append {data.num_rows} rows to {name}")
-    return version(lake, name)
+    return table.version() if table is not None else version(lake, name)
 
 
 def merge_insert_new(lake: Lake, name: str, rows: pa.Table | list[dict], key: tuple[str, ...] | None = None) -> dict:

@@ -145,14 +145,17 @@ def raw_games_table(rows: Iterable[dict], writer: str | None = None, batch_id: s
 
 
 def write_raw_games(lake: Lake, rows: Sequence[dict] | pa.Table, writer: str | None = None,
-                    batch_id: str | None = None) -> int | None:
+                    batch_id: str | None = None, table=None) -> int | None:
     """Append complete games to raw_games in one commit (conflicts retried); returns the new version.
+
+    Writers that commit repeatedly pass their open ``table`` handle
+    (``tables.ensure_table(lake, "raw_games")``) so a commit does not re-read the log.
 
     Appends are not deduplicated here: consolidation keeps one row per
     game_id. Importers that must be idempotent use ``write_new_raw_games``.
     """
     data = rows if isinstance(rows, pa.Table) else raw_games_table(rows, writer, batch_id)
-    return tables.append(lake, TABLE, data)
+    return tables.append(lake, TABLE, data, table=table)
 
 
 def write_new_raw_games(lake: Lake, rows: Sequence[dict], writer: str | None = None) -> int:

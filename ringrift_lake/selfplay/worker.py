@@ -90,13 +90,14 @@ def run_worker(task: WorkerTask, emit) -> None:
     if present:
         emit(("present", task.worker, sorted(present)))
     writer = writer_id(task.worker)
+    table = tables.ensure_table(lake, TABLE)
     pending: list[dict] = []
     last_flush = time.monotonic()
 
     def flush():
         nonlocal pending, last_flush
         if pending:
-            version = write_raw_games(lake, pending, writer=writer, batch_id=uuid.uuid4().hex)
+            version = write_raw_games(lake, pending, writer=writer, batch_id=uuid.uuid4().hex, table=table)
             emit(("committed", task.worker, [r["game_id"] for r in pending],
                   sum(r["num_moves"] for r in pending), version))
         pending, last_flush = [], time.monotonic()
