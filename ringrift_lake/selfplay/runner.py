@@ -128,7 +128,7 @@ def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", wor
     counts = _split(games, max(workers, 1))
     tasks = [WorkerTask(lake.root, tuple(sorted(lake.storage_options.items())), config, seat_agents, run_seed, w,
                         count, batch_size, flush_seconds, source, skip_present=seed is not None)
-             for w, count in enumerate(counts)]
+             for w, count in enumerate(counts) if count > 0]
     collector = _Collector(report, journal)
     bar = Progress(config, games, enabled=progress)
     start = time.monotonic()

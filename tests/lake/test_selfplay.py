@@ -71,3 +71,9 @@ def test_report_rates():
     report = SelfplayReport("square8_2p", 1, 10, games_written=10, moves_written=1000, seconds=2.0)
     assert report.games_per_s == 5.0 and report.moves_per_s == 500.0
     assert "game_ids" not in report.to_dict()
+
+
+def test_more_workers_than_games_starts_only_the_workers_with_games(local_lake):
+    report = run_selfplay(local_lake, "square8_2p", 2, workers=4, seed=3, progress=False)
+    assert report.game_ids == [selfplay_game_id("square8_2p", 3, 0, 0), selfplay_game_id("square8_2p", 3, 1, 0)]
+    assert len({r["writer_id"] for r in raw_rows(local_lake)}) == 2
