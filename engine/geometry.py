@@ -125,6 +125,9 @@ class Geometry:
             self.border_shifts = ()
         else:
             self.border_shifts = (1, -1, w, -w, w + 1, -(w + 1), w - 1, -(w - 1))
+        # bit shift of one step along each movement direction
+        self.move_shifts = tuple(d[1] * w + d[0] for d in move_dirs)
+        self.move_cache = {}  # immutable Move objects shared by every state on this board
         if self.is_hex:
             self.territory_shifts = (1, -1, w, -w, 1 - w, w - 1)
             self.line_shifts = (1, 1 - w, -w)

@@ -11,22 +11,34 @@ def placement_cap(s: GameState, player: int) -> int:
     return min(s.rings_in_hand[player - 1], s.rings_per_player - s.ring_count[player])
 
 
-def _free_run(s: GameState, cell: int, need: int) -> int:
-    """Longest run (capped at `need`) of stack-free, uncollapsed cells next to `cell` along any ray."""
-    sh = s.stack_height
-    co = s.collapsed_owner
-    best = 0
-    for ray in s.geometry.live_rays[cell]:
-        run = 0
-        for c in ray:
-            if co[c] or sh[c]:
-                break
-            run += 1
-            if run >= need:
-                return need
-        if run > best:
-            best = run
-    return best
+def _free_runs(s: GameState) -> tuple[int, int, int]:
+    """Bitboards of cells with >= 1, >= 2, >= 3 stack-free, uncollapsed cells next to them along some ray."""
+    g = s.geometry
+    free = g.valid_bb & ~s.all_stacks_bb() & ~s.collapsed_bb
+    r1 = r2 = r3 = 0
+    for sh in g.move_shifts:
+        if sh > 0:
+            a = free >> sh
+            b = a & (free >> (2 * sh))
+            c = b & (free >> (3 * sh))
+        else:
+            a = free << -sh
+            b = a & (free << (-2 * sh))
+            c = b & (free << (-3 * sh))
+        r1 |= a
+        r2 |= b
+        r3 |= c
+    return r1, r2, r3
+
+
+def _place_table(s: GameState, player: int, count: int) -> tuple:
+    """Shared place_ring moves of `player` with `count` rings, indexed by cell."""
+    cache = s.geometry.move_cache
+    key = ("place", player, count)
+    table = cache.get(key)
+    if table is None:
+        table = cache[key] = tuple(place_move(player, c, count) for c in range(s.geometry.n_cells))
+    return table
 
 
 def placement_moves(s: GameState, player: int, out: list) -> None:
@@ -36,28 +48,39 @@ def placement_moves(s: GameState, player: int, out: list) -> None:
         return
     if maxc > 3:
         maxc = 3
+    g = s.geometry
     sh = s.stack_height
-    co = s.collapsed_owner
-    mo = s.marker_owner
     owner = s.stack_owner
     cap = s.cap_height
-    for c in range(s.geometry.n_cells):
-        if co[c] or mo[c]:
-            continue
+    r1, r2, r3 = _free_runs(s)
+    bit = g.bit
+    one = _place_table(s, player, 1)
+    two = _place_table(s, player, 2) if maxc >= 2 else None
+    three = _place_table(s, player, 3) if maxc >= 3 else None
+    append = out.append
+    for c in g.cells_of(g.valid_bb & ~s.collapsed_bb & ~s.all_markers_bb()):
         h = sh[c]
         if h:
-            nc = cap[c] + 1 if owner[c] == player else 1
-            if can_act(s, c, h + 1, nc):
-                out.append(place_move(player, c, 1))
+            if can_act(s, c, h + 1, cap[c] + 1 if owner[c] == player else 1):
+                append(one[c])
             continue
+        b = bit[c]
         # The reference set lists counts 2 and 3 only on cells where a single ring is legal.
-        run = _free_run(s, c, maxc)
-        if run < 1 and not can_act(s, c, 1, 1):
+        if b & r3:
+            append(one[c])
+            if two is not None:
+                append(two[c])
+                if three is not None:
+                    append(three[c])
             continue
-        out.append(place_move(player, c, 1))
-        for k in range(2, maxc + 1):
-            if k <= run or can_act(s, c, k, k):
-                out.append(place_move(player, c, k))
+        if not (b & r1) and not can_act(s, c, 1, 1):
+            continue
+        append(one[c])
+        run = 2 if b & r2 else 1 if b & r1 else 0
+        if two is not None and (run >= 2 or can_act(s, c, 2, 2)):
+            append(two[c])
+        if three is not None and can_act(s, c, 3, 3):
+            append(three[c])
 
 
 def has_placement(s: GameState, player: int) -> bool:
@@ -76,7 +99,7 @@ def has_placement(s: GameState, player: int) -> bool:
         if h:
             if can_act(s, c, h + 1, cap[c] + 1 if owner[c] == player else 1):
                 return True
-        elif _free_run(s, c, 1) or can_act(s, c, 1, 1):
+        elif can_act(s, c, 1, 1):
             return True
     return False
 
