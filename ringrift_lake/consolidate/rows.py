@@ -25,7 +25,8 @@ QUARANTINE_SCHEMA = schemas.spec("quarantine").schema
 def games_rows(raw: pa.Table, rows: list[int], hashes: list[int], raw_version: int,
                consolidated_at: datetime) -> pa.Table:
     """games rows for raw rows ``rows`` (ingest_seq null until ``with_ingest_seq``)."""
-    picked = raw.take(pa.array(rows, pa.int64()))
+    copied = [f.name for f in GAMES_SCHEMA if f.name in raw.column_names]
+    picked = raw.select(copied).take(pa.array(rows, pa.int64()))
     n = len(rows)
     extra = {
         "ingest_seq": pa.nulls(n, pa.int64()),
@@ -113,7 +114,7 @@ def _typed_columns(results: list[ReplayResult]) -> dict[str, pa.Array]:
 
 def moves_rows(raw: pa.Table, rows: list[int], results: list[ReplayResult]) -> pa.Table:
     """moves rows (one per ply) for raw rows ``rows`` with their readable replay results."""
-    picked = raw.take(pa.array(rows, pa.int64()))
+    picked = raw.select(["config", "game_id", "moves", "visits"]).take(pa.array(rows, pa.int64()))
     move_lists = picked.column("moves").combine_chunks()
     lengths = pc.list_value_length(move_lists).fill_null(0).to_numpy(zero_copy_only=False)
     game_index = pa.array(np.repeat(np.arange(len(rows)), lengths), pa.int64())

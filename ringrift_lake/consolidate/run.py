@@ -97,17 +97,18 @@ def _check_failures(games: pa.Table, moves: pa.Table) -> dict[str, Rejection]:
     return failures
 
 
+def _per_scope(configs: pa.ChunkedArray | pa.Array) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for entry in pc.value_counts(configs).to_pylist():
+        scope = watermark.scope_of_partition(entry["values"])
+        counts[scope] = counts.get(scope, 0) + entry["counts"]
+    return counts
+
+
 def _state_rows(report: ConsolidateReport, accepted: pa.Table, moves: pa.Table, rejected_configs: list[str],
                 started: datetime, finished: datetime) -> list[dict]:
-    def per_scope(values):
-        counts: dict[str, int] = {}
-        for value in values:
-            scope = watermark.scope_of_partition(value)
-            counts[scope] = counts.get(scope, 0) + 1
-        return counts
-
-    games_by, moves_by = per_scope(accepted.column("config").to_pylist()), per_scope(moves.column("config").to_pylist())
-    rejected_by = per_scope(rejected_configs)
+    games_by, moves_by = _per_scope(accepted.column("config")), _per_scope(moves.column("config"))
+    rejected_by = _per_scope(pa.array(rejected_configs, pa.string()))
     return [{"run_id": report.run_id, "config": scope, "raw_version": report.raw_version,
              "games_version": report.versions.get("games"), "moves_version": report.versions.get("moves"),
              "games_added": games_by.get(scope, 0), "moves_added": moves_by.get(scope, 0),

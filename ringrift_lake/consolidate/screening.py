@@ -27,13 +27,10 @@ class Rejection:
 
 def content_hash(config, rules_options, moves, status, winner, reason) -> int:
     """Signed 64-bit hash of what makes a game this game (ids, seats and times excluded)."""
-    digest = hashlib.blake2b(digest_size=8)
     head = _SEP.join(str(v) for v in (config, rules_options or "", status, winner, reason, len(moves or ())))
-    digest.update(head.encode())
-    for move in moves or ():
-        digest.update(_SEP.encode())
-        digest.update((move or "").encode())
-    return int.from_bytes(digest.digest(), "big", signed=True)
+    body = _SEP.join(move or "" for move in moves or ())
+    digest = hashlib.blake2b((head + _SEP + body).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def content_hashes(raw: pa.Table) -> list[int]:

@@ -42,7 +42,9 @@ def scopes_for(configs=None) -> list[str]:
 
 
 def scope_of_partition(value: str | None) -> str:
-    return value if value in set(all_configs()) else OTHER
+    from engine import CONFIGS
+
+    return value if value in CONFIGS else OTHER
 
 
 def watermarks(lake: Lake, scopes: list[str]) -> dict[str, int | None]:
