@@ -24,11 +24,11 @@ SOURCE = "import:reference"
 REFERENCE_RULES_OPTIONS = {"lpsRoundsRequired": 0}
 
 
-def _lines(path: str) -> Iterator[tuple[int, str]]:
+def _lines(path: str) -> Iterator[tuple[int, bytes]]:
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     opener = gzip.open if gzipped else open
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             yield number, line
 
@@ -71,13 +71,14 @@ def read_reference_file(path: str) -> Iterator[dict | BadRecord]:
     name = os.path.basename(path)
     last = 0
     try:
-        for number, line in _lines(path):
+        for number, raw in _lines(path):
             last = number
+            line = raw.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
+                record = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 yield BadRecord(path, f"line {number}", f"invalid JSON: {exc}", line.rstrip("\n"),
                                 game_id=f"{name}#L{number}")
                 continue
@@ -89,7 +90,7 @@ def read_reference_file(path: str) -> Iterator[dict | BadRecord]:
                                 str(exc), line.rstrip("\n"),
                                 game_id=gid if isinstance(gid, str) else f"{name}#L{number}",
                                 config=_config_of(record))
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         if last == 0:
             raise ImportFileError(path, f"not a readable JSON-lines file: {exc}") from exc
         yield BadRecord(path, f"after line {last}", f"file is truncated or corrupt: {exc}", "",

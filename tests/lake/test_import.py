@@ -90,10 +90,12 @@ def test_a_malformed_jsonl_file_names_file_and_line_and_keeps_the_good_records(l
     missing_moves = json.loads(good[1])
     del missing_moves["moves"]
     bad_file = tmp_path / "bad.jsonl"
-    bad_file.write_text("\n".join([good[0], '{"gameId": "x", broken', json.dumps(missing_moves), good[2]]) + "\n")
+    lines = [good[0], '{"gameId": "x", broken', json.dumps(missing_moves), '{"gameId": "\xff"}', good[2]]
+    bad_file.write_bytes("\n".join(lines).encode("latin-1") + b"\n")
     report = import_files(local_lake, [str(bad_file)])
     assert report.total("accepted") == 2
-    assert report.quarantined == {"schema_error": 2}
+    assert report.quarantined == {"schema_error": 3}
+    assert any(e.startswith(f"{bad_file}: line 4: invalid JSON") for e in report.errors), report.errors
     assert any(e.startswith(f"{bad_file}: line 2: invalid JSON") for e in report.errors), report.errors
     assert any(e.startswith(f"{bad_file}: line 3 (game {missing_moves['gameId']}): missing field 'moves'")
                for e in report.errors), report.errors
