@@ -22,20 +22,19 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from engine import parse_config, play_game  # noqa: E402
-from engine.agents import RandomAgent  # noqa: E402
-from ringrift_lake.consolidate.run import consolidate  # noqa: E402
-from ringrift_lake.export import ExportStats, Window, export_dataset  # noqa: E402
-from ringrift_lake.location import Lake  # noqa: E402
-from ringrift_lake.selfplay.rows import game_row, write_raw_games  # noqa: E402
+# Heavy imports live inside the functions: spawned export workers re-import this module.
 
 OLD_EXPORTER = {"square8_2p": 690, "hex8_2p": 139}          # samples per second, DATA_REFERENCE.md
 TARGET = {"square8_2p": 20_000, "hex8_2p": 4_000}
 
 
-def fill_lake(lake: Lake, config: str, samples: int, seed: int) -> int:
+def fill_lake(lake, config: str, samples: int, seed: int) -> int:
     """Random games until `samples` moves; returns the number of moves written."""
+    from engine import parse_config, play_game
+    from engine.agents import RandomAgent
+    from ringrift_lake.consolidate.run import consolidate
+    from ringrift_lake.selfplay.rows import game_row, write_raw_games
+
     board, n = parse_config(config)
     rows, moves = [], 0
     while moves < samples:
@@ -54,6 +53,9 @@ def children_cpu_s() -> float:
 
 
 def bench(config: str, samples: int, workers: int, seed: int, shard_samples: int | None) -> dict:
+    from ringrift_lake.export import ExportStats, Window, export_dataset
+    from ringrift_lake.location import Lake
+
     with tempfile.TemporaryDirectory(prefix="bench-export-") as root:
         lake = Lake.at(root)
         fill_lake(lake, config, samples, seed)

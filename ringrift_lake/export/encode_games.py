@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,7 +24,6 @@ from ringrift_lake.encoding import FrameRecorder, encoder_for
 from ringrift_lake.encoding.encoder import scales_of
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits, relative_values
 from ringrift_lake.export.npz_writer import NpzStreamWriter
-from ringrift_lake.export.select import GameToEncode
 
 # Moves after which the per-cell arrays are unchanged (the recorder copies the previous frame).
 BOARD_UNCHANGED_TYPES = PASSIVE_TYPES | {"swap_sides"}
@@ -31,6 +31,19 @@ SHARD_ARRAYS = ("planes_nchw", "globals_nf", "policy_offsets", "policy_indices",
                 "values_nseat", "value_n", "player_to_move_n", "game_key_n", "ply_n")
 _PER_SAMPLE = {"globals_nf": np.float32, "values_nseat": np.float32, "player_to_move_n": np.int8,
                "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64}
+
+
+@dataclass
+class GameToEncode:
+    """One game as plain data for a worker (no table handles)."""
+
+    game_id: str
+    ingest_seq: int
+    winner: int | None
+    rules_options: dict
+    moves_json: list[str]
+    visits_json: list[str | None]
+    validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
 
 
 class ExportError(RuntimeError):

@@ -55,12 +55,16 @@ def _write_shards(lake: Lake, selection: Selection, dataset_dir: str, shard_samp
     tasks = [ShardTask(Lake(lake.root, dict(lake.storage_options)), f"{dataset_dir}/shard-{k:05d}.npz",
                        selection.board_type, selection.num_players, games) for k, games in enumerate(plan)]
     manifest = []
-    for result in _run_tasks(tasks, workers):
-        stats.worker_cpu_s += result.cpu_s
-        stats.shards.append(result)
-        manifest.append({"uri": lake.uri(result.rel_path), "sha256": result.sha256, "samples": result.samples})
-        if on_shard is not None:
-            on_shard(result, len(tasks))
+    results = _run_tasks(tasks, workers)
+    try:
+        for result in results:
+            stats.worker_cpu_s += result.cpu_s
+            stats.shards.append(result)
+            manifest.append({"uri": lake.uri(result.rel_path), "sha256": result.sha256, "samples": result.samples})
+            if on_shard is not None:
+                on_shard(result, len(tasks))
+    finally:
+        results.close()           # on failure: stop (terminate) the workers before the caller cleans up
     return manifest
 
 

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from engine import parse_config
 from ringrift_lake import tables
+from ringrift_lake.export.encode_games import GameToEncode
 from ringrift_lake.location import Lake
 
 GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode"]
@@ -43,17 +44,6 @@ class Window:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class GameToEncode:
-    game_id: str
-    ingest_seq: int
-    winner: int | None
-    rules_options: dict
-    moves_json: list[str]
-    visits_json: list[str | None]
-    validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
 
 
 @dataclass

@@ -13,8 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from ringrift_lake.encoding import encoder_for
-from ringrift_lake.export.encode_games import stream_shard
-from ringrift_lake.export.select import GameToEncode
+from ringrift_lake.export.encode_games import GameToEncode, stream_shard
 from ringrift_lake.location import Lake
 
 DEFAULT_SHARD_SAMPLES = 65_536

@@ -123,12 +123,14 @@ def test_worker_processes_write_the_same_bytes(square8_lake):
     assert [s["sha256"] for s in json.loads(one["shards"])] == [s["sha256"] for s in json.loads(two["shards"])]
 
 
-def test_an_interrupted_export_leaves_no_row_and_no_shard(square8_lake):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_export_leaves_no_row_and_no_shard(square8_lake, workers):
     def fail_after_first(result, n_shards):
         raise KeyboardInterrupt("stopped after the first shard")
 
     with pytest.raises(KeyboardInterrupt):
-        export_dataset(square8_lake, "square8_2p", Window(), workers=1, shard_samples=300, on_shard=fail_after_first)
+        export_dataset(square8_lake, "square8_2p", Window(), workers=workers, shard_samples=300,
+                       on_shard=fail_after_first)
     assert tables.read(square8_lake, "datasets").num_rows == 0
     from pyarrow.fs import FileSelector
 

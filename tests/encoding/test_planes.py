@@ -13,7 +13,7 @@ from ringrift_lake.encoding import encoder_for
 from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, PHASES
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits
 from ringrift_lake.export.encode_games import encode_games
-from ringrift_lake.export.select import GameToEncode
+from ringrift_lake.export.encode_games import GameToEncode
 
 
 def _place(state, cell, count=1):
