@@ -13,6 +13,9 @@ child) or in-process (``workers=0``). It talks to the parent only through
   (not written);
 * ``("done", worker)`` when its share is committed.
 
+A worker whose parent dies (SIGKILL) commits the games it holds and exits
+instead of playing on as an orphan.
+
 Game ids and seeds are deterministic: ``<config>-<run seed hex>-w<worker>-<index>``
 and a 63-bit game seed hashed from the same four values, so a restarted worker
 replays exactly the games its predecessor had not committed.
@@ -20,6 +23,7 @@ replays exactly the games its predecessor had not committed.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -85,6 +89,7 @@ def run_worker(task: WorkerTask, emit) -> None:
     from engine import parse_config, play_game
 
     lake = task.lake
+    parent = os.getppid()
     board_type, num_players = parse_config(task.config)
     present = present_game_ids(lake, task.config, task.id_prefix) if task.skip_present else set()
     if present:
@@ -104,6 +109,8 @@ def run_worker(task: WorkerTask, emit) -> None:
 
     seats = seat_rows(task.agents)
     for index in range(task.count):
+        if os.getppid() != parent:
+            break
         gid = selfplay_game_id(task.config, task.run_seed, task.worker, index)
         if gid in present:
             continue
@@ -124,6 +131,8 @@ def run_worker(task: WorkerTask, emit) -> None:
 
 def worker_main(task: WorkerTask, queue) -> None:
     """Entry point of a spawned worker process."""
+    parent = os.getppid()
     run_worker(task, queue.put)
+    if os.getppid() != parent:
+        queue.cancel_join_thread()  # nobody reads the queue any more: do not block on it at exit
     queue.close()
-    queue.join_thread()

@@ -26,6 +26,14 @@ from raw_games_checks import duplicate_ids, journal_ids, raw_rows, replay_failur
 CONFIG = "square8_2p"
 
 
+def _is_worker(pid: int) -> bool:
+    """A live spawn worker (a zombie's cmdline is empty)."""
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _worker_pids(parent: int) -> list[int]:
     """The parent's multiprocessing spawn workers (not its resource tracker)."""
     pids = []
@@ -34,15 +42,7 @@ def _worker_pids(parent: int) -> list[int]:
             pids.extend(int(p) for p in (task / "children").read_text().split())
         except OSError:
             continue
-    workers = []
-    for pid in pids:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in cmdline:
-            workers.append(pid)
-    return workers
+    return [pid for pid in pids if _is_worker(pid)]
 
 
 def _run_with_kills(env: dict, tmp_path: Path, kills: int, games_per_run: int, rng: random.Random):
@@ -101,3 +101,25 @@ def test_twenty_worker_kills_leave_no_partial_and_lose_no_committed_game(local_l
 def test_twenty_worker_kills_on_s3(s3_lake, lake_env, tmp_path):
     runs, reported = _run_with_kills(lake_env, tmp_path, kills=20, games_per_run=300, rng=random.Random(21))
     _check(s3_lake, runs, reported, 300)
+
+
+def test_workers_of_a_killed_parent_commit_what_they_hold_and_exit(local_lake, lake_env, tmp_path):
+    journal = tmp_path / "journal.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ringrift_lake", "selfplay", "--config", CONFIG, "--games", "100000", "--workers", "2",
+         "--batch-size", "5", "--journal", str(journal), "--quiet"],
+        env=lake_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    while process.poll() is None and not (len(workers) == 2 and journal_ids(journal)):
+        time.sleep(0.2)
+        workers = _worker_pids(process.pid)
+    reported = set(journal_ids(journal))
+    process.kill()
+    process.wait()
+    for pid in workers:  # orphans notice the dead parent after their current game and exit by themselves
+        while _is_worker(pid):
+            time.sleep(0.2)
+    rows = raw_rows(local_lake)
+    assert reported and reported <= {r["game_id"] for r in rows}
+    assert len(rows) < 100000 and duplicate_ids(rows) == {}
+    assert replay_failures(rows) == []
