@@ -35,29 +35,24 @@ from ringrift_lake.consolidate.screening import Rejection, content_hashes, dedup
 from ringrift_lake.location import Lake
 
 
-def _existing_hashes(lake: Lake, game_ids: list[str]) -> dict[str, int]:
-    if not game_ids:
-        return {}
-    found = tables.read(lake, "games", columns=["game_id", "content_hash"],
-                        filter=pc.field("game_id").isin(pa.array(sorted(set(game_ids)), pa.string())))
-    return dict(zip(found.column("game_id").to_pylist(), found.column("content_hash").to_pylist()))
+def _games_index(lake: Lake, game_ids: list[str]) -> tuple[dict[str, int], int]:
+    """(game_id -> content hash for those of ``game_ids`` already in games, next ingest_seq): one read."""
+    index = tables.read(lake, "games", columns=["game_id", "content_hash", "ingest_seq"])
+    top = pc.max(index.column("ingest_seq")).as_py() if index.num_rows else None
+    found = index.filter(pc.is_in(index.column("game_id"), pa.array(sorted(set(game_ids)), pa.string())))
+    existing = dict(zip(found.column("game_id").to_pylist(), found.column("content_hash").to_pylist()))
+    return existing, 1 if top is None else top + 1
 
 
-def _ids_with_moves(lake: Lake, game_ids: list[str]) -> set[str]:
+def _ids_with_moves(lake: Lake, game_ids: list[str], moves_version_done: int | None) -> set[str]:
     """Game ids whose moves a crashed run already wrote (moves files added since the last finished run)."""
     current = tables.version(lake, "moves")
-    if current is None or not game_ids:
+    if current is None or not game_ids or current == moves_version_done:
         return set()
-    paths = watermark.files_since(lake, "moves", watermark.last_written_version(lake, "moves_version"), current)
-    found = watermark.read_files(lake, "moves", current, sorted(paths), columns=["game_id"],
+    paths = watermark.files_since(lake, "moves", moves_version_done, current)
+    found = watermark.read_files(lake, "moves", sorted(paths), columns=["game_id"],
                                  filter=pc.field("game_id").isin(pa.array(game_ids, pa.string())))
     return set(found.column("game_id").to_pylist())
-
-
-def _next_ingest_seq(lake: Lake) -> int:
-    seqs = tables.read(lake, "games", columns=["ingest_seq"]).column("ingest_seq")
-    top = pc.max(seqs).as_py() if len(seqs) else None
-    return 1 if top is None else top + 1
 
 
 def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int):
@@ -123,19 +118,21 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None) -> Consoli
     report.raw_version = tables.version(lake, watermark.RAW_TABLE)
     if report.raw_version is None:
         return report
-    paths = watermark.new_raw_files(lake, report.raw_version, watermark.watermarks(lake, report.scopes))
+    state = tables.read(lake, watermark.STATE_TABLE, columns=["config", "raw_version", "moves_version"])
+    paths = watermark.new_raw_files(lake, report.raw_version, watermark.watermarks(state, report.scopes))
     report.files_read = len(paths)
     if not paths:
         report.seconds = time.perf_counter() - t0
         return report
-    raw = watermark.read_files(lake, watermark.RAW_TABLE, report.raw_version, paths)
+    raw = watermark.read_files(lake, watermark.RAW_TABLE, paths)
     report.games_read = raw.num_rows
     hashes = content_hashes(raw)
     game_ids = raw.column("game_id").to_pylist()
 
     rejected = screen_shape(raw)
     usable = [row for row in range(raw.num_rows) if row not in rejected]
-    dedup = deduplicate(game_ids, hashes, usable, _existing_hashes(lake, [game_ids[r] for r in usable]))
+    existing, next_seq = _games_index(lake, [game_ids[r] for r in usable])
+    dedup = deduplicate(game_ids, hashes, usable, existing)
     rejected.update(dedup.conflicts)
     report.duplicates_skipped = dedup.identical
 
@@ -161,14 +158,15 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None) -> Consoli
     games = games.filter(pc.is_in(games.column("game_id"), accepted_ids))
     moves = moves.filter(pc.is_in(moves.column("game_id"), accepted_ids))
 
-    already = _ids_with_moves(lake, accepted_ids.to_pylist())
+    moves_done = watermark.last_written_version(state, "moves_version")
+    already = _ids_with_moves(lake, accepted_ids.to_pylist(), moves_done)
     new_moves = moves.filter(pc.invert(pc.is_in(moves.column("game_id"), pa.array(sorted(already), pa.string()))))
     if new_moves.num_rows:
         tables.append(lake, "moves", new_moves)
     rejections = sorted(rejected.values(), key=lambda r: r.row)
     _write_quarantine(lake, quarantine_rows(raw, rejections, report.raw_version, started))
     if games.num_rows:
-        tables.append(lake, "games", with_ingest_seq(games, _next_ingest_seq(lake)))
+        tables.append(lake, "games", with_ingest_seq(games, next_seq))
 
     report.games_added, report.moves_added = games.num_rows, moves.num_rows
     report.count_reasons(r.reason for r in rejections)

@@ -18,6 +18,7 @@ import pyarrow.dataset as pads
 
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
+from ringrift_lake.schemas import spec
 
 STATE_TABLE = "consolidations"
 RAW_TABLE = "raw_games"
@@ -47,9 +48,8 @@ def scope_of_partition(value: str | None) -> str:
     return value if value in CONFIGS else OTHER
 
 
-def watermarks(lake: Lake, scopes: list[str]) -> dict[str, int | None]:
-    """scope -> last consolidated raw_games version (None: never consolidated)."""
-    state = tables.read(lake, STATE_TABLE, columns=["config", "raw_version"])
+def watermarks(state: pa.Table, scopes: list[str]) -> dict[str, int | None]:
+    """scope -> last consolidated raw_games version (None: never), from the consolidations rows."""
     marks: dict[str, int | None] = {scope: None for scope in scopes}
     for config, version in zip(state.column("config").to_pylist(), state.column("raw_version").to_pylist()):
         if config in marks and version is not None and (marks[config] is None or version > marks[config]):
@@ -57,9 +57,8 @@ def watermarks(lake: Lake, scopes: list[str]) -> dict[str, int | None]:
     return marks
 
 
-def last_written_version(lake: Lake, column: str) -> int | None:
+def last_written_version(state: pa.Table, column: str) -> int | None:
     """The games/moves version recorded by the latest finished run (None before the first)."""
-    state = tables.read(lake, STATE_TABLE, columns=[column])
     values = state.column(column).drop_null()
     return None if len(values) == 0 else pc.max(values).as_py()
 
@@ -116,14 +115,15 @@ def new_raw_files(lake: Lake, raw_version: int, marks: dict[str, int | None]) ->
     return sorted(new)
 
 
-def read_files(lake: Lake, table: str, version: int, paths: list[str], columns: list[str] | None = None,
+def read_files(lake: Lake, table: str, paths: list[str], columns: list[str] | None = None,
                filter=None) -> pa.Table:
-    """Rows of the given live files of a table version (partition columns included)."""
-    dataset = tables.dataset(lake, table, version)
-    if dataset is None or not paths:
-        return tables.read(lake, table, columns=columns).slice(0, 0)
-    wanted = set(paths)
-    fragments = [f for f in dataset.get_fragments() if f.path in wanted]
-    subset = pads.FileSystemDataset(fragments, schema=dataset.schema, format=dataset.format,
-                                    filesystem=dataset.filesystem)
-    return subset.to_table(columns=columns, filter=filter)
+    """Rows of the given live files of a table (paths from its Delta log; partition columns from the path)."""
+    table_spec = spec(table)
+    if not paths:
+        empty = table_spec.schema.empty_table()
+        return empty.select(columns) if columns else empty
+    partition_fields = [table_spec.schema.field(name) for name in table_spec.partition_by]
+    partitioning = pads.partitioning(pa.schema(partition_fields), flavor="hive") if partition_fields else None
+    dataset = pads.dataset(paths, schema=table_spec.schema, format="parquet",
+                           filesystem=lake.table_filesystem(table), partitioning=partitioning)
+    return dataset.to_table(columns=columns, filter=filter)
