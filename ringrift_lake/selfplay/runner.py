@@ -20,7 +20,8 @@ from ringrift_lake import tables
 from ringrift_lake.location import Lake
 from ringrift_lake.selfplay.progress import Progress
 from ringrift_lake.selfplay.rows import TABLE
-from ringrift_lake.selfplay.worker import AGENT_NAMES, WorkerTask, run_worker, worker_main
+from ringrift_lake.selfplay.worker import (AGENT_NAMES, WorkerTask, present_game_ids, run_prefix, run_worker,
+                                           worker_main)
 
 
 class SelfplayError(RuntimeError):
@@ -126,8 +127,12 @@ def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", wor
     report = SelfplayReport(config=config, run_seed=run_seed, games_requested=games)
     tables.ensure_table(lake, TABLE)
     counts = _split(games, max(workers, 1))
+    # With an explicit seed the ids may exist already (a rerun): look them up once, here, for every worker.
+    prefix = run_prefix(config, run_seed)
+    present = present_game_ids(lake, config, prefix) if seed is not None else set()
     tasks = [WorkerTask(lake.root, tuple(sorted(lake.storage_options.items())), config, seat_agents, run_seed, w,
-                        count, batch_size, flush_seconds, source, skip_present=seed is not None)
+                        count, batch_size, flush_seconds, source,
+                        present=frozenset(gid for gid in present if gid.startswith(f"{prefix}{w}-")))
              for w, count in enumerate(counts) if count > 0]
     collector = _Collector(report, journal)
     bar = Progress(config, games, enabled=progress)
@@ -188,7 +193,7 @@ def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress
                 print(f"selfplay: worker {worker} died (exit {process.exitcode}); restarting it "
                       f"({restarts[worker]}/{max_restarts}), it resumes after its committed games",
                       file=sys.stderr)
-                launch(replace(task, skip_present=True))
+                launch(replace(task, present=None))
         _drain(messages, collector)
     finally:
         for _, process in running.values():

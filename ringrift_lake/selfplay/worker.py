@@ -50,7 +50,7 @@ class WorkerTask:
     batch_size: int
     flush_seconds: float
     source: str
-    skip_present: bool               # look up already-committed games of this run first
+    present: frozenset[str] | None   # ids of this worker already committed; None: look them up first
 
     @property
     def lake(self) -> Lake:
@@ -58,11 +58,11 @@ class WorkerTask:
 
     @property
     def id_prefix(self) -> str:
-        return f"{self.config}-{self.run_seed:x}-w{self.worker}-"
+        return f"{run_prefix(self.config, self.run_seed)}{self.worker}-"
 
 
 def selfplay_game_id(config: str, run_seed: int, worker: int, index: int) -> str:
-    return f"{config}-{run_seed:x}-w{worker}-{index}"
+    return f"{run_prefix(config, run_seed)}{worker}-{index}"
 
 
 def game_seed(config: str, run_seed: int, worker: int, index: int) -> int:
@@ -79,6 +79,10 @@ def make_agent(name: str, seed: int):
     return agents[name](seed=seed)
 
 
+def run_prefix(config: str, run_seed: int) -> str:
+    return f"{config}-{run_seed:x}-w"
+
+
 def present_game_ids(lake: Lake, config: str, prefix: str) -> set[str]:
     """Game ids starting with ``prefix`` already in raw_games (config partition only)."""
     expr = (pc.field("config") == config) & pc.starts_with(pc.field("game_id"), prefix)
@@ -91,7 +95,7 @@ def run_worker(task: WorkerTask, emit) -> None:
     lake = task.lake
     parent = os.getppid()
     board_type, num_players = parse_config(task.config)
-    present = present_game_ids(lake, task.config, task.id_prefix) if task.skip_present else set()
+    present = task.present if task.present is not None else present_game_ids(lake, task.config, task.id_prefix)
     if present:
         emit(("present", task.worker, sorted(present)))
     writer = writer_id(task.worker)
