@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import apply_move, geometry_for, move_from_json, new_game
-from engine.moves import PASSIVE_TYPES
+from engine.moves import CAPTURE_TYPES, PASSIVE_TYPES, capture_move, place_move, simple_move, stack_move
 from ringrift_lake.encoding import FrameRecorder, encoder_for
 from ringrift_lake.encoding.encoder import scales_of
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits, relative_values
@@ -33,6 +33,34 @@ _PER_SAMPLE = {"globals_nf": np.float32, "values_nseat": np.float32, "player_to_
                "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64}
 
 
+# Plain moves the `moves` table's typed columns describe fully: (type, player, from_key, to_key,
+# target_key, count). They skip JSON parsing; every other move travels as its exact JSON.
+TYPED_MOVE_TYPES = frozenset({"place_ring", "move_stack", "swap_sides"}) | CAPTURE_TYPES | PASSIVE_TYPES
+_KEYS_NEEDED = {"place_ring": (3,), "move_stack": (2, 3), "overtaking_capture": (2, 3, 4),
+                "continue_capture_segment": (2, 3, 4)}
+
+
+def typed_or_json(move_type, player, from_key, to_key, target_key, count, move_json):
+    """The typed tuple of a plain move whose needed keys are present, else the move JSON."""
+    if move_type in TYPED_MOVE_TYPES and player is not None:
+        typed = (move_type, player, from_key, to_key, target_key, count)
+        if all(typed[i] is not None for i in _KEYS_NEEDED.get(move_type, ())):
+            return typed
+    return move_json
+
+
+def typed_move(typed: tuple, geometry):
+    move_type, player, from_key, to_key, target_key, count = typed
+    index = geometry.index
+    if move_type == "place_ring":
+        return place_move(player, index(to_key), count or 1)
+    if move_type == "move_stack":
+        return stack_move(player, index(from_key), index(to_key))
+    if move_type in CAPTURE_TYPES:
+        return capture_move(move_type, player, index(from_key), index(target_key), index(to_key))
+    return simple_move(move_type, player)
+
+
 @dataclass
 class GameToEncode:
     """One game as plain data for a worker (no table handles)."""
@@ -41,7 +69,7 @@ class GameToEncode:
     ingest_seq: int
     winner: int | None
     rules_options: dict
-    moves_json: list[str]
+    moves: list                           # per ply: the move JSON text, or a `TypedMove` tuple
     visits_json: list[str | None]
     validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
 
@@ -61,12 +89,12 @@ def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
     state = new_game(board_type, num_players, game.rules_options)
     scales = scales_of(state)
     recorder = FrameRecorder(geometry.n_cells)
-    played = np.empty(len(game.moves_json), dtype=np.int32)
+    played = np.empty(len(game.moves), dtype=np.int32)
     encode_move = encoder.action_space.encode_move
     unchanged = False
-    for ply, text in enumerate(game.moves_json, start=1):
+    for ply, item in enumerate(game.moves, start=1):
         try:
-            move = move_from_json(json.loads(text), geometry)
+            move = move_from_json(json.loads(item), geometry) if type(item) is str else typed_move(item, geometry)
             recorder.record(state, unchanged)
             played[ply - 1] = encode_move(state, move)
             apply_move(state, move, check=False)
@@ -136,7 +164,7 @@ class _ShardBuilder:
 
 def encode_games(board_type: str, num_players: int, games: list[GameToEncode]) -> dict[str, np.ndarray]:
     """The shard arrays (docs/contracts.md) of `games`, one sample per move, in order, in memory."""
-    total = sum(len(g.moves_json) for g in games)
+    total = sum(len(g.moves) for g in games)
     builder = _ShardBuilder(board_type, num_players, total)
     planes = np.empty((total,) + builder.encoder.planes_chw, dtype=np.float32)
     for game in games:
@@ -146,9 +174,9 @@ def encode_games(board_type: str, num_players: int, games: list[GameToEncode]) -
 
 def stream_shard(stream, board_type: str, num_players: int, games: list[GameToEncode]) -> tuple[str, int]:
     """Write the shard of `games` to `stream` as an .npz; returns (sha256, samples)."""
-    total = sum(len(g.moves_json) for g in games)
+    total = sum(len(g.moves) for g in games)
     builder = _ShardBuilder(board_type, num_players, total)
-    buffer = np.empty((max(len(g.moves_json) for g in games),) + builder.encoder.planes_chw, dtype=np.float32)
+    buffer = np.empty((max(len(g.moves) for g in games),) + builder.encoder.planes_chw, dtype=np.float32)
     with NpzStreamWriter(stream) as npz:
         npz.begin("planes_nchw", np.float32, (total,) + builder.encoder.planes_chw)
         for game in games:

@@ -15,9 +15,10 @@ import pyarrow.compute as pc
 
 from engine import parse_config
 from ringrift_lake import tables
-from ringrift_lake.export.encode_games import GameToEncode
+from ringrift_lake.export.encode_games import GameToEncode, typed_or_json
 from ringrift_lake.location import Lake
 
+MOVE_COLUMNS = ["type", "player", "from_key", "to_key", "target_key", "count", "move_json"]
 GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode"]
 
 
@@ -57,7 +58,7 @@ class Selection:
 
     @property
     def sample_count(self) -> int:
-        return sum(len(g.moves_json) for g in self.games)
+        return sum(len(g.moves) for g in self.games)
 
     def game_ids_sha256(self) -> str:
         return hashlib.sha256("\n".join(g.game_id for g in self.games).encode()).hexdigest()
@@ -100,22 +101,23 @@ def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | N
     if bad:
         raise SelectionError(f"{len(bad)} selected games are not completed, e.g. {bad[:3]}")
     ids = [r["game_id"] for r in rows]
-    moves = tables.read(lake, "moves", columns=["game_id", "ply", "move_json", "visits_json"],
+    moves = tables.read(lake, "moves", columns=["game_id", "ply", *MOVE_COLUMNS, "visits_json"],
                         filter=(pc.field("config") == config) & pc.field("game_id").isin(ids),
                         version=versions["moves"])
     moves = moves.sort_by([("game_id", "ascending"), ("ply", "ascending")]).to_pydict()
     by_game: dict[str, tuple[list, list, list]] = {}
-    for game_id, ply, move_json, visits in zip(moves["game_id"], moves["ply"], moves["move_json"], moves["visits_json"]):
+    columns = [moves[name] for name in MOVE_COLUMNS]
+    for game_id, ply, visits, *typed in zip(moves["game_id"], moves["ply"], moves["visits_json"], *columns):
         entry = by_game.setdefault(game_id, ([], [], []))
         entry[0].append(ply)
-        entry[1].append(move_json)
+        entry[1].append(typed_or_json(*typed))
         entry[2].append(visits)
     selection = Selection(config, board_type, num_players, window, dict(versions))
     for r in rows:
-        plies, moves_json, visits = by_game.get(r["game_id"], ([], [], []))
+        plies, game_moves, visits = by_game.get(r["game_id"], ([], [], []))
         if plies != list(range(1, r["num_moves"] + 1)):
             raise SelectionError(f"game {r['game_id']}: moves table has plies {plies[:5]}... for {r['num_moves']} moves")
         selection.games.append(GameToEncode(r["game_id"], r["ingest_seq"], r["winner"],
-                                            json.loads(r["rules_options"] or "{}"), moves_json, visits,
+                                            json.loads(r["rules_options"] or "{}"), game_moves, visits,
                                             r["validation_mode"] or "strict"))
     return selection

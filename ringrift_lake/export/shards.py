@@ -34,7 +34,7 @@ def plan_shards(games: list[GameToEncode], shard_samples: int) -> list[list[Game
     shards: list[list[GameToEncode]] = []
     current, count = [], 0
     for game in games:
-        n = len(game.moves_json)
+        n = len(game.moves)
         if current and count + n > shard_samples:
             shards.append(current)
             current, count = [], 0
