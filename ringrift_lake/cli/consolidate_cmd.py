@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 
 
 def register(sub) -> None:
@@ -14,12 +16,26 @@ def register(sub) -> None:
     p.set_defaults(func=_run)
 
 
+class _Progress:
+    """Replay progress on stderr, at most twice a second, when it is a terminal."""
+
+    def __init__(self):
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if sys.stderr.isatty() and (now - self.last > 0.5 or done == total):
+            self.last = now
+            end = "\n" if done == total else ""
+            print(f"\rreplaying {done}/{total} games", end=end, file=sys.stderr, flush=True)
+
+
 def _run(args) -> int:
     from ringrift_lake.consolidate import consolidate
     from ringrift_lake.location import Lake
 
     lake = Lake.from_env()
-    report = consolidate(lake, configs=args.configs, workers=args.workers)
+    report = consolidate(lake, configs=args.configs, workers=args.workers, progress=_Progress())
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

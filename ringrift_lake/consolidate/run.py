@@ -55,7 +55,7 @@ def _ids_with_moves(lake: Lake, game_ids: list[str], moves_version_done: int | N
     return set(found.column("game_id").to_pylist())
 
 
-def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int):
+def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int, progress=None):
     """Replay each distinct (content, validation mode) once; returns row -> ReplayResult and how many were replayed."""
     from engine import parse_config
 
@@ -71,7 +71,12 @@ def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int):
         tasks.append(ReplayTask(board_type, num_players, move_lists[row].as_py(), cols["rules_options"][row],
                                 cols["status"][row], cols["winner"][row], cols["reason"][row],
                                 cols["validation_mode"][row]))
-    by_key = dict(zip(first_row.keys(), replay_all(tasks, workers=workers)))
+    verdicts = []
+    for verdict in replay_all(tasks, workers=workers):
+        verdicts.append(verdict)
+        if progress is not None:
+            progress(len(verdicts), len(tasks))
+    by_key = dict(zip(first_row.keys(), verdicts))
     return {row: by_key[(hashes[row], cols["validation_mode"][row])] for row in rows}, len(tasks)
 
 
@@ -111,8 +116,12 @@ def _state_rows(report: ConsolidateReport, accepted: pa.Table, moves: pa.Table, 
              "started_at": started, "finished_at": finished} for scope in report.scopes]
 
 
-def consolidate(lake: Lake, configs=None, workers: int | None = None) -> ConsolidateReport:
-    """Consolidate raw_games rows not consolidated yet (all configs, or only ``configs``)."""
+def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=None) -> ConsolidateReport:
+    """Consolidate raw_games rows not consolidated yet (all configs, or only ``configs``).
+
+    ``workers``: replay processes (default: one per CPU); ``progress(done, total)`` is called
+    as distinct games finish replaying.
+    """
     t0, started = time.perf_counter(), datetime.now(timezone.utc)
     report = ConsolidateReport(run_id=uuid.uuid4().hex, scopes=watermark.scopes_for(configs))
     report.raw_version = tables.version(lake, watermark.RAW_TABLE)
@@ -137,7 +146,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None) -> Consoli
     report.duplicates_skipped = dedup.identical
 
     t_replay = time.perf_counter()
-    results, report.replayed = _replay(raw, dedup.keep, hashes, workers or os.cpu_count() or 1)
+    results, report.replayed = _replay(raw, dedup.keep, hashes, workers or os.cpu_count() or 1, progress)
     report.replay_seconds = time.perf_counter() - t_replay
     for row in dedup.keep:
         if results[row].reason == "schema_error":
