@@ -119,13 +119,16 @@ def move_to_json(move: Move, ctx) -> dict:
         out["eliminatedRings"] = [{"player": move.player, "count": n}]
         if t == "eliminate_rings_from_stack":
             out["eliminationContext"] = move.context or "territory"
-        out["eliminationFromStack"] = {"position": cell_to_pos(g, c), "capHeight": cap, "totalHeight": height}
+        if move.context != "line":  # the reference omits it for line rewards
+            out["eliminationFromStack"] = {"position": cell_to_pos(g, c), "capHeight": cap,
+                                           "totalHeight": height}
     elif move.context is not None:
         out["eliminationContext"] = move.context
     if t == "recovery_slide":
         out["recoveryMode"] = move.recovery_mode or "line"
         if move.recovery_option is not None:
             out["recoveryOption"] = move.recovery_option
+            out["option"] = move.recovery_option  # legacy alias the reference still writes
         if move.recovery_option == 2 and move.collapsed:
             out["collapsePositions"] = [cell_to_pos(g, c) for c in move.collapsed]
         if move.extraction:

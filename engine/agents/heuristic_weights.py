@@ -7,25 +7,25 @@ from dataclasses import dataclass, fields, replace
 @dataclass(frozen=True)
 class HeuristicWeights:
     # Material and the elimination race (eliminations credited to the mover count toward victory).
-    eliminated: float = 10.0      # one ring credited to the mover (own or opponent's ring)
+    eliminated: float = 112.0     # one ring credited to the mover (own or opponent's ring)
     ring: float = 2.0             # one ring of the mover's colour still in play (opponents' count negative)
-    win: float = 1000.0           # the move reaches a victory threshold
+    win: float = 10000.0          # the move reaches a victory threshold
     # Board presence.
-    territory: float = 3.0        # one collapsed cell owned
-    marker: float = 1.0           # one marker owned
+    territory: float = 6.0        # one collapsed cell owned
+    marker: float = 1.4           # one marker owned
     stack: float = 2.0            # controlling one stack
-    stack_ring: float = -0.5      # each ring in a controlled stack (tall stacks must move far and get stuck)
+    stack_ring: float = -0.25     # each ring in a controlled stack (tall stacks must move far and get stuck)
     cap_ring: float = 0.7         # each ring in a controlled stack's cap (capture power, resilience)
     # Tactics.
-    captured_ring: float = 3.0    # an opponent's top ring taken under one of our stacks
-    exposure: float = 0.6         # fraction of a stack's loss charged when an opponent can capture it next
-    follow_up: float = 0.9        # discount on the best move a placement (or a skip) makes possible
+    captured_ring: float = 12.0   # an opponent's top ring taken under one of our stacks
+    exposure: float = 0.84        # fraction of a stack's loss charged when an opponent can capture it next
+    follow_up: float = 0.45       # discount on the best move a placement (or a skip) makes possible
     stuck: float = 3.0            # a stack that lands where it has no plain move and nothing to capture
-    pocket_ring: float = 8.0      # each of our rings left in a closed pocket only an opponent can process
-    chain_threat: float = 1.5     # after a move, each opponent stack we could capture next
-    last_stack: float = 60.0      # losing control of our last stack with no ring in hand (no real action left)
-    no_stack: float = 20.0        # losing control of our last stack with rings still in hand
-    hand_ring: float = 3.0        # keeping a ring in hand (flexibility, last-player-standing insurance)
+    pocket_ring: float = 64.0     # each of our rings left in a closed pocket only an opponent can process
+    chain_threat: float = 1.05    # after a move, each opponent stack we could capture next
+    last_stack: float = 10.5      # losing control of our last stack with no ring in hand (no real action left)
+    no_stack: float = 14.0        # losing control of our last stack with rings still in hand
+    hand_ring: float = 1.5        # keeping a ring in hand (flexibility, last-player-standing insurance)
     swap: float = -1.0            # taking the pie-rule swap (left to the one-ply view: mildly avoided)
 
     def with_overrides(self, overrides: dict | None) -> "HeuristicWeights":
