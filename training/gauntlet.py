@@ -91,7 +91,8 @@ def opponents_for(lake: Lake, config: str, candidate: str) -> list[str]:
 
 
 def check_models(lake: Lake, config: str, players: list[str]) -> None:
-    """Before any game: every model player has a verified-looking checkpoint of this config."""
+    """Before any game: every model player has a checkpoint of this config and of this code's encoder."""
+    from ringrift_lake.encoding import ENCODER_VERSION
     from training.checkpoint import read_meta
 
     for player in players:
@@ -99,6 +100,9 @@ def check_models(lake: Lake, config: str, players: list[str]) -> None:
             meta = read_meta(lake, player.removeprefix("model:"))
             if meta.get("config") != config:
                 raise ValueError(f"{player} is a {meta.get('config')} model; this gauntlet is {config}")
+            if meta.get("encoder_version") != ENCODER_VERSION:
+                raise ValueError(f"{player} was trained with encoder {meta.get('encoder_version')}; this code "
+                                 f"encodes {ENCODER_VERSION} (retrain it, or evaluate with the matching code)")
 
 
 def plan_games(config: str, num_players: int, candidate: str, opponents: list[str], games_per_opponent: int,
