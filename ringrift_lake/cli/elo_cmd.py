@@ -37,7 +37,7 @@ def _run_checked(args) -> int:
     if snapshot is None:
         print(f"{args.config}: no finished matches in {lake.describe()}; run `ringrift-lake evaluate` first")
         return 1
-    latest = latest_rows(elo_history(lake, args.config))
+    latest = [] if args.no_write else latest_rows(elo_history(lake, args.config))
     if latest and latest[0]["matches_version"] == snapshot.matches_version and not args.force:
         print(f"elo snapshot {latest[0]['snapshot_id']} already fits matches v{snapshot.matches_version}; "
               f"nothing appended (--force to append anyway)")
@@ -47,8 +47,8 @@ def _run_checked(args) -> int:
     champion = current_champion(lake, args.config)
     champion_player = player_id_of_registry(champion["model_id"]) if champion else None
     table = leaderboard_markdown(snapshot.rows(), champion_player)
-    print(f"\n{args.config} leaderboard, {snapshot.fit.games.max()} games max per player, "
-          f"anchor {snapshot.fit.anchor} = 400\n")
+    print(f"\n{args.config} leaderboard: Bradley-Terry over all finished matches up to matches "
+          f"v{snapshot.matches_version}, {snapshot.fit.anchor} = 400, ± one standard error\n")
     print(table)
     if args.markdown:
         with open(args.markdown, "w") as f:
