@@ -155,6 +155,7 @@ def state_from_json(d: dict) -> GameState:
     if "lpsRoundsRequired" in d and "lpsRoundsRequired" not in options:
         options["lpsRoundsRequired"] = d["lpsRoundsRequired"]
     s = GameState(g, n, options)
+    _check_player_numbers(board, n)
     for i, pl in enumerate(players):
         s.rings_in_hand[i] = int(pl.get("ringsInHand", 0))
         s.eliminated[i] = int(pl.get("eliminatedRings", 0))
@@ -225,6 +226,16 @@ def state_from_json(d: dict) -> GameState:
         s.p1_moved, s.p2_moved, s.swapped = (bool(v) for v in d["pieRule"])
     s.extra = {"json": d, "board_sum": sum(s.board_eliminated)}
     return s
+
+
+def _check_player_numbers(board: dict, n: int) -> None:
+    owners = [r for st in (board.get("stacks") or {}).values() for r in (st.get("rings") or
+                                                                         [st.get("controllingPlayer", 1)])]
+    owners += [mk.get("player", 1) for mk in (board.get("markers") or {}).values()]
+    owners += list((board.get("collapsedSpaces") or {}).values())
+    bad = sorted({int(o) for o in owners if not 1 <= int(o) <= n})
+    if bad:
+        raise ValueError(f"player number(s) {bad} on the board, but the state has {n} player(s)")
 
 
 def _flags_from_history(s: GameState, history: list) -> None:

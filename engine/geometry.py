@@ -175,14 +175,22 @@ class Geometry:
     def __repr__(self) -> str:
         return f"Geometry({self.board_type!r}, size={self.size})"
 
+    def __reduce__(self):
+        # pickled by name: the receiving process rebuilds (or reuses) its own cached geometry
+        return (geometry_for, (self.board_type, self.size))
 
-@lru_cache(maxsize=None)
+
 def geometry_for(board_type: str, size: int | None = None) -> Geometry:
     """The (cached) geometry of a board; size defaults to the board's current serialized size."""
     if size is None:
         if board_type not in BOARD_SIZES:
             raise ValueError(f"unknown board type {board_type!r}; valid: {sorted(BOARD_SIZES)}")
         size = BOARD_SIZES[board_type]
+    return _cached_geometry(board_type, int(size))
+
+
+@lru_cache(maxsize=None)
+def _cached_geometry(board_type: str, size: int) -> Geometry:
     return Geometry(board_type, size)
 
 

@@ -150,3 +150,27 @@ def test_generated_move_json_matches_the_reference_format():
             compared += 1
             apply_move(s, m)
     assert compared > 5000
+
+
+def test_states_and_moves_pickle_small_and_exact():
+    import pickle
+    s = new_game("hex8", 3)
+    for _ in range(40):
+        apply_move(s, legal_moves(s)[0])
+    blob = pickle.dumps(s)
+    t = pickle.loads(blob)
+    assert t.geometry is s.geometry and len(blob) < 8000
+    assert fingerprint(t) == fingerprint(s)
+    assert [m.key() for m in legal_moves(t)] == [m.key() for m in legal_moves(s)]
+    m = legal_moves(s)[0]
+    assert pickle.loads(pickle.dumps(m)) == m
+
+
+def test_state_with_unknown_player_numbers_is_rejected():
+    src = {"board": {"type": "square8", "size": 8, "stacks": {"1,1": {"position": {"x": 1, "y": 1}, "rings": [3],
+                                                                     "stackHeight": 1, "capHeight": 1,
+                                                                     "controllingPlayer": 3}}},
+           "players": [{"playerNumber": 1, "ringsInHand": 5}, {"playerNumber": 2, "ringsInHand": 5}],
+           "currentPlayer": 1, "currentPhase": "movement", "gameStatus": "active"}
+    with pytest.raises(ValueError, match=r"player number\(s\) \[3\]"):
+        state_from_json(src)
