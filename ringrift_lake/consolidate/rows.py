@@ -24,7 +24,7 @@ QUARANTINE_SCHEMA = schemas.spec("quarantine").schema
 
 def games_rows(raw: pa.Table, rows: list[int], hashes: list[int], raw_version: int,
                consolidated_at: datetime) -> pa.Table:
-    """games rows for raw rows ``rows`` (ingest_seq null until ``with_ingest_seq``)."""
+    """games rows for raw rows ``rows`` (ingest_seq null until ``sequence.numbered``)."""
     copied = [f.name for f in GAMES_SCHEMA if f.name in raw.column_names]
     picked = raw.select(copied).take(pa.array(rows, pa.int64()))
     n = len(rows)
@@ -73,12 +73,6 @@ def with_move_summaries(games: pa.Table, moves: pa.Table) -> pa.Table:
         values = summary.column(name).cast(field.type).take(index)
         games = games.set_column(games.schema.get_field_index(name), field, values)
     return games
-
-
-def with_ingest_seq(games: pa.Table, first_seq: int) -> pa.Table:
-    index = games.schema.get_field_index("ingest_seq")
-    seq = pa.array(np.arange(first_seq, first_seq + games.num_rows), pa.int64())
-    return games.set_column(index, GAMES_SCHEMA.field("ingest_seq"), seq)
 
 
 def _visits_column(visits: pa.ChunkedArray, lengths: np.ndarray) -> pa.Array:

@@ -29,19 +29,21 @@ from ringrift_lake.checks import offending_games
 from ringrift_lake.consolidate import watermark
 from ringrift_lake.consolidate.replay import ReplayTask, replay_all
 from ringrift_lake.consolidate.report import ConsolidateReport
-from ringrift_lake.consolidate.rows import (games_rows, moves_rows, quarantine_rows, with_ingest_seq,
-                                           with_move_summaries)
+from ringrift_lake.consolidate.rows import games_rows, moves_rows, quarantine_rows, with_move_summaries
+from ringrift_lake.consolidate.sequence import append_numbered
 from ringrift_lake.consolidate.screening import Rejection, content_hashes, deduplicate, screen_shape
 from ringrift_lake.location import Lake
 
 
-def _games_index(lake: Lake, game_ids: list[str]) -> tuple[dict[str, int], int]:
-    """(game_id -> content hash for those of ``game_ids`` already in games, next ingest_seq): one read."""
-    index = tables.read(lake, "games", columns=["game_id", "content_hash", "ingest_seq"])
+def _games_index(lake: Lake, game_ids: list[str]) -> tuple[dict[str, int], int, int | None]:
+    """(game_id -> content hash for those of ``game_ids`` already in games, next ingest_seq, the games
+    version read): one read."""
+    read_version = tables.version(lake, "games")
+    index = tables.read(lake, "games", columns=["game_id", "content_hash", "ingest_seq"], version=read_version)
     top = pc.max(index.column("ingest_seq")).as_py() if index.num_rows else None
     found = index.filter(pc.is_in(index.column("game_id"), pa.array(sorted(set(game_ids)), pa.string())))
     existing = dict(zip(found.column("game_id").to_pylist(), found.column("content_hash").to_pylist()))
-    return existing, 1 if top is None else top + 1
+    return existing, 1 if top is None else top + 1, read_version
 
 
 def _ids_with_moves(lake: Lake, game_ids: list[str], moves_version_done: int | None) -> set[str]:
@@ -140,7 +142,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
 
     rejected = screen_shape(raw)
     usable = [row for row in range(raw.num_rows) if row not in rejected]
-    existing, next_seq = _games_index(lake, [game_ids[r] for r in usable])
+    existing, next_seq, games_read_version = _games_index(lake, [game_ids[r] for r in usable])
     dedup = deduplicate(game_ids, hashes, usable, existing)
     rejected.update(dedup.conflicts)
     report.duplicates_skipped = dedup.identical
@@ -175,7 +177,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
     rejections = sorted(rejected.values(), key=lambda r: r.row)
     _write_quarantine(lake, quarantine_rows(raw, rejections, report.raw_version, started))
     if games.num_rows:
-        tables.append(lake, "games", with_ingest_seq(games, next_seq))
+        append_numbered(lake, games, next_seq, games_read_version)
 
     report.games_added, report.moves_added = games.num_rows, moves.num_rows
     report.count_reasons(r.reason for r in rejections)
