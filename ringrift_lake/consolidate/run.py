@@ -10,7 +10,9 @@ Write order, so that a crash anywhere loses nothing and duplicates nothing
 on re-run: moves (games that already have moves rows from a crashed run
 are skipped), quarantine (only keys not present), games (append; a re-run
 finds them and skips identical copies), and last the watermark rows.
-Run one consolidation at a time (the Dagster asset is serialised).
+Runs for different configs may overlap (appends commute; ``sequence``
+keeps ingest_seq unique); two runs over the same config at once may both
+insert the same new games, so one config is consolidated by one run at a time.
 """
 from __future__ import annotations
 
@@ -169,7 +171,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
     games = games.filter(pc.is_in(games.column("game_id"), accepted_ids))
     moves = moves.filter(pc.is_in(moves.column("game_id"), accepted_ids))
 
-    moves_done = watermark.last_written_version(state, "moves_version")
+    moves_done = watermark.done_version(state, report.scopes, "moves_version")
     already = _ids_with_moves(lake, accepted_ids.to_pylist(), moves_done)
     new_moves = moves.filter(pc.invert(pc.is_in(moves.column("game_id"), pa.array(sorted(already), pa.string()))))
     if new_moves.num_rows:

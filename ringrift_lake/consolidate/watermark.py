@@ -57,10 +57,16 @@ def watermarks(state: pa.Table, scopes: list[str]) -> dict[str, int | None]:
     return marks
 
 
-def last_written_version(state: pa.Table, column: str) -> int | None:
-    """The games/moves version recorded by the latest finished run (None before the first)."""
-    values = state.column(column).drop_null()
-    return None if len(values) == 0 else pc.max(values).as_py()
+def done_version(state: pa.Table, scopes: list[str], column: str) -> int | None:
+    """The oldest of the scopes' latest recorded ``column`` (games/moves version after their last finished
+    run); None when a scope has never finished a run. Files added after it may hold a crashed run's rows."""
+    latest: dict[str, int] = {}
+    for config, value in zip(state.column("config").to_pylist(), state.column(column).to_pylist()):
+        if value is not None and (config not in latest or value > latest[config]):
+            latest[config] = value
+    if any(scope not in latest for scope in scopes):
+        return None
+    return min(latest[scope] for scope in scopes)
 
 
 def _relative(uri: str, table_uri: str) -> str:
