@@ -80,6 +80,7 @@ def run(args: argparse.Namespace, log=None) -> TrainResult:
     shards = ShardSet(data.shard_paths, val_fraction=args.val_fraction)
     encoder_version, policy_size, spatial = _encoder_facts(board_type, data, shards)
     device = pick_device(args.device)
+    torch.manual_seed(args.seed)              # the fresh model's initial weights (and the transfer's noise)
     parent_id = None
     if args.init:
         source = checkpoint.load(lake, args.init)

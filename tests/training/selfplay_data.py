@@ -65,13 +65,15 @@ def write_shard(path, samples: dict, rows: np.ndarray) -> str:
     return str(path)
 
 
-def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int, seed: int) -> float:
-    """Share of `games` won by the policy agent against random agents, seats rotated."""
+def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int, seed: int,
+                    max_moves: int = 600) -> float:
+    """Share of `games` won by the policy agent against random agents, seats rotated; a game still
+    unfinished after `max_moves` counts as not won."""
     wins = 0
     for g in range(games):
         seat = g % num_players
         agents = [RandomAgent(seed=seed * 1000 + g * 10 + k) for k in range(num_players)]
         agents[seat] = agent_factory(seed * 1000 + g)
-        played = play_game(board_type, num_players, agents, seed=seed * 1000 + g)
+        played = play_game(board_type, num_players, agents, seed=seed * 1000 + g, max_moves=max_moves)
         wins += played.winner == seat + 1
     return wins / games
