@@ -1,11 +1,13 @@
 """import -> consolidate -> check -> sql, on a local and an S3 lake; idempotence and increments."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ringrift_lake import tables
 from ringrift_lake.checks import CHECKS, run_checks
@@ -112,6 +114,12 @@ def test_cli_consolidate_check_sql_status(local_lake, lake_env, tmp_path):
               "--output", str(out))
     assert sql.returncode == 0, sql.stderr
     assert out.read_text().splitlines() == ['"config","n"', '"square8_2p",6']
+    named = cli("sql", "--file", "docs/queries.sql", "--name", "win_rate_by_seat", "--format", "json")
+    assert named.returncode == 0, named.stderr
+    assert sum(row["wins"] for row in json.loads(named.stdout)) == 6
+    parquet = tmp_path / "moves.parquet"
+    assert cli("sql", "SELECT * FROM moves", "--format", "parquet", "--output", str(parquet)).returncode == 0
+    assert pq.read_table(parquet).num_rows == sum(r["num_moves"] for r in reference_rows("square8_2p", 6))
     status = cli("status")
     assert status.returncode == 0, status.stderr
     assert "square8_2p" in status.stdout and "consolidated up to" in status.stdout
