@@ -16,7 +16,7 @@ from ringrift_lake.encoding.planes import (
     encode_planes_into, plane_channels,
 )
 
-ENCODER_VERSION = "rrenc-2"   # 2: 41 planes (one shared cap-height plane per frame)
+ENCODER_VERSION = "rrenc-3"   # 3: 31 planes (history frames hold stacks and markers only)
 
 
 def scales_of(state) -> np.ndarray:

@@ -7,11 +7,14 @@ order), with the previous `HISTORY` positions of the same game as extra frames (
 first move). `encode_state` runs the same code on one state and its history, so inference sees
 exactly what training saw.
 
-Channels (C = FRAMES * 13 + 2 = 41), frame f = 0 (now), 1, 2 (earlier), relative seat k = 0..3:
-  f*13 + 3k + 0  stack controlled by seat k: min(height, 8) / 8
-  f*13 + 3k + 1  marker of seat k
-  f*13 + 3k + 2  collapsed space (territory) of seat k
-  f*13 + 12      cap height of every stack: min(cap height, 8) / 8 (its owner is the controller above)
+Channels (C = 13 + 8 * HISTORY + 2 = 31), relative seat k = 0..3:
+  3k + 0         stack controlled by seat k: min(height, 8) / 8          (current position)
+  3k + 1         marker of seat k
+  3k + 2         collapsed space (territory) of seat k
+  12             cap height of every stack: min(cap height, 8) / 8 (its owner is the controller above)
+  13 + 8(f-1) + 2k + 0 / + 1   frame f = 1, 2 (the previous positions, seen by the current mover):
+                 stacks controlled by seat k (height as above) / markers of seat k. Territory and caps
+                 are left out of history frames: collapsed spaces never revert, caps follow heights.
   C - 2          valid cell (all ones on square boards, the hexagon on hex boards)
   C - 1          focus cell: the stack that must move after a placement, or the chain-capture stack
 Globals (G = 28): phase one-hot [0:7]; seat present [7:11]; rings in hand / rings per player
@@ -30,8 +33,10 @@ from ringrift_lake.encoding.board_grid import BoardGrid
 HISTORY = 2                      # previous positions stacked behind the current one
 FRAMES = HISTORY + 1
 SEAT_SLOTS = 4
-FEATURES_PER_SEAT = 3
-FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT + 1
+FEATURES_PER_SEAT = 3                                       # height, marker, collapsed
+HISTORY_FEATURES = 2                                        # height, marker
+FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT + 1         # the current frame, with the cap plane
+HISTORY_CHANNELS = SEAT_SLOTS * HISTORY_FEATURES            # each previous frame
 ROWS_PER_PLY = (SEAT_SLOTS + 1) * FEATURES_PER_SEAT + 1     # seat rows (slot 4 all zero) + the cap row
 HEIGHT_SCALE = 8
 PHASES = ("ring_placement", "movement", "capture", "chain_capture", "line_processing",
@@ -96,14 +101,14 @@ def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_pl
     perm_tk = seat_permutation(raw.mover_t, num_players)                       # [T, 4], 4 = zero seat
     plies = np.arange(t_count)
     source_tf = plies[:, None] - np.arange(FRAMES)[None, :]                     # [T, F] ply of each frame
-    index_tfc = np.empty((t_count, FRAMES, FRAME_CHANNELS), dtype=np.intp)
     seat_index = (source_tf[:, :, None, None] * ROWS_PER_PLY + perm_tk[:, None, :, None] * FEATURES_PER_SEAT
                   + np.arange(FEATURES_PER_SEAT)[None, None, None, :])           # [T, F, 4 seats, 3 features]
-    index_tfc[:, :, :-1] = seat_index.reshape(t_count, FRAMES, -1)
-    index_tfc[:, :, -1] = source_tf * ROWS_PER_PLY + ROWS_PER_PLY - 1
-    index_tfc[source_tf < 0] = zero_row
-    index_tc = np.empty((t_count, FRAMES * FRAME_CHANNELS + 2), dtype=np.intp)
-    index_tc[:, :FRAMES * FRAME_CHANNELS] = index_tfc.reshape(t_count, -1)
+    seat_index[source_tf < 0] = zero_row
+    index_tc = np.empty((t_count, plane_channels()), dtype=np.intp)
+    index_tc[:, :FRAME_CHANNELS - 1] = seat_index[:, 0].reshape(t_count, -1)
+    index_tc[:, FRAME_CHANNELS - 1] = plies * ROWS_PER_PLY + ROWS_PER_PLY - 1
+    history = seat_index[:, 1:, :, :HISTORY_FEATURES].reshape(t_count, -1)
+    index_tc[:, FRAME_CHANNELS:FRAME_CHANNELS + history.shape[1]] = history
     index_tc[:, -2] = zero_row + 1
     index_tc[:, -1] = zero_row + 2 + plies
     np.take(rows, index_tc, axis=0, out=out_planes.reshape(t_count, -1, grid.hw), mode="clip")
@@ -129,4 +134,4 @@ def encode_globals_into(raw: RawFrames, num_players: int, scales_k: np.ndarray, 
 
 
 def plane_channels() -> int:
-    return FRAMES * FRAME_CHANNELS + 2
+    return FRAME_CHANNELS + HISTORY * HISTORY_CHANNELS + 2

@@ -10,7 +10,7 @@ import pytest
 from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
 from reference_lake import reference_records, replay_options
 from ringrift_lake.encoding import encoder_for
-from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, PHASES
+from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, HISTORY_CHANNELS, PHASES
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits
 from ringrift_lake.export.encode_games import encode_games
 from ringrift_lake.export.encode_games import GameToEncode
@@ -72,9 +72,13 @@ def test_planes_are_from_the_movers_perspective_and_history_is_stacked():
     prev_me = history[-1].current_player
     shift = (me - prev_me) % 3
     for k in range(3):
-        assert np.array_equal(planes[FRAME_CHANNELS + 3 * k:FRAME_CHANNELS + 3 * k + 3],
-                              previous[3 * ((k + shift) % 3):3 * ((k + shift) % 3) + 3])
-    assert np.array_equal(planes[2 * FRAME_CHANNELS - 1], previous[FRAME_CHANNELS - 1])
+        then = (k + shift) % 3                                    # the same seat in the previous view
+        frame1, frame2 = FRAME_CHANNELS + 2 * k, FRAME_CHANNELS + HISTORY_CHANNELS + 2 * k
+        assert np.array_equal(planes[frame1:frame1 + 2], previous[3 * then:3 * then + 2])
+        # frame 2 now = frame 1 of the previous position, re-seen from the current mover
+        earlier = FRAME_CHANNELS + 2 * then
+        assert np.array_equal(planes[frame2:frame2 + 2], previous[earlier:earlier + 2])
+    assert planes.shape[0] == FRAME_CHANNELS + 2 * HISTORY_CHANNELS + 2 == 31
     assert globals_.shape == (GLOBAL_SIZE,) and globals_[:len(PHASES)].sum() == 1
     assert globals_[PHASES.index(state.phase)] == 1 and globals_[len(PHASES) + 16 + 1] == 1   # 3 players
 
