@@ -104,13 +104,22 @@ def save(lake, model: PolicyValueNet, *, config: str, encoder_version: str, data
 
 
 def resolve_uri(lake, model_ref: str) -> str:
-    """A weights URI from a model id (looked up as `models/{config}/{id}.safetensors`) or a path/URI."""
-    if model_ref.endswith(".safetensors") or model_ref.endswith(".json"):
-        return model_ref[: -len(".json")] + ".safetensors" if model_ref.endswith(".json") else model_ref
+    """A weights URI from a checkpoint path/URI, or a model id: its `models` row's checkpoint_uri
+    when the lake has one, else the layout's `models/{config}/{id}.safetensors` (ids start with the config)."""
+    if model_ref.endswith(".json"):
+        return model_ref[: -len(".json")] + ".safetensors"
+    if model_ref.endswith(".safetensors"):
+        return model_ref
     if lake is None:
         raise CheckpointError(f"model id {model_ref!r} needs a lake to be found")
-    config = model_ref.split("-", 1)[0]
-    return checkpoint_uri(lake, config, model_ref)
+    import pyarrow.compute as pc
+
+    from ringrift_lake import tables
+
+    rows = tables.read(lake, "models", columns=["checkpoint_uri"], filter=pc.field("model_id") == model_ref)
+    if rows.num_rows:
+        return rows.column("checkpoint_uri")[0].as_py()
+    return checkpoint_uri(lake, model_ref.split("-", 1)[0], model_ref)
 
 
 def read_meta(lake, model_ref: str) -> dict:

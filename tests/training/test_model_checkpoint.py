@@ -104,3 +104,15 @@ def test_transfer_across_boards_or_encoders_is_refused():
         init_from(small_model(2), meta, "hex8", 3, "enc-1")
     with pytest.raises(ValueError, match="encoder enc-1"):
         init_from(small_model(2), meta, "square8", 3, "enc-2")
+
+
+def test_a_model_id_is_found_through_its_models_row(local_lake):
+    from ringrift_lake import tables
+
+    saved = checkpoint.save(local_lake, small_model(), config="square8_2p", encoder_version="enc-1", dataset_id=None,
+                            model_id="my-experiment", weights_uri=local_lake.uri("elsewhere", "exp.safetensors"))
+    with pytest.raises(CheckpointError, match="cannot read checkpoint metadata"):
+        checkpoint.load(local_lake, "my-experiment")
+    tables.append(local_lake, "models", [{"model_id": "my-experiment", "config": "square8_2p", "status": "candidate",
+                                          "checkpoint_uri": saved.weights_uri, "sha256": saved.sha256}])
+    assert checkpoint.load(local_lake, "my-experiment").meta["model_id"] == "my-experiment"
