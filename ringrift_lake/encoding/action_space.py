@@ -7,7 +7,7 @@ block anchors a move at one cell:
 | block            | planes                      | anchor cell                      |
 |------------------|-----------------------------|----------------------------------|
 | place_ring       | count 1..3                  | `to`                             |
-| straight move    | direction x distance        | `frm` (move_stack, overtaking_capture, continue_capture_segment: at most one target lies between `frm` and the landing, so the landing fixes the move) |
+| straight move    | direction x distance        | `frm` (move_stack, overtaking_capture, continue_capture_segment) |
 | recovery_slide   | direction x variant (line option 1, line option 2, fallback, stack_strike) | `frm` |
 | eliminate        | 1 (eliminate_rings_from_stack, any context: one context per position) | `to` |
 | forced           | 1 (forced_elimination)      | `to`                             |
@@ -15,6 +15,8 @@ block anchors a move at one cell:
 | choose_line      | line axis x (whole line, L-segment) | first collapsed cell along the axis |
 | territory        | 5 border slots              | the region's first cell in grid order |
 
+A straight move's landing fixes it: a move_stack needs a path without stacks, a capture exactly one
+(the target), so one (frm, landing) pair is never both, nor two captures.
 Lines are maximal runs of one player's markers, so (first cell, axis) names one line, and
 (first collapsed cell, axis, whole/segment) one line option. Territory regions of one
 detection pass are disjoint; a region's border slot says which pass can report it: 0 = bounded

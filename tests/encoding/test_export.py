@@ -169,3 +169,5 @@ def test_cli_exit_codes(square8_lake, capsys):
     assert cli_main(["export", "--lake", root, "--config", "hex8_2p"]) == 1          # no games of that config
     assert "no hex8_2p games" in capsys.readouterr().err
     assert cli_main(["export", "--lake", root]) == 2
+    assert cli_main(["export", "--lake", root, "--rebuild", "no-such-dataset"]) == 1
+    assert "no-such-dataset" in capsys.readouterr().err
