@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 class DemoSettings:
     config: str = "square8_2p"
     games: int = 60
-    epochs: int = 4
+    epochs: int = 3
     batch_size: int = 128
     channels: int = 32
     blocks: int = 2
@@ -53,10 +53,11 @@ def loop_definitions() -> list:
 
 
 def materialize_loop(config: str, resources: dict, instance: dg.DagsterInstance | None = None,
-                     raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+                     raise_on_error: bool = True, log_level: str = "DEBUG") -> dg.ExecuteInProcessResult:
     """Materialize the whole graph for one config partition in this process."""
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     return dg.materialize(loop_definitions(), partition_key=config, resources=resources, instance=instance,
-                          tags={"ringrift/run": "loop-once"}, raise_on_error=raise_on_error)
+                          run_config=run_config, tags={"ringrift/run": "loop-once"}, raise_on_error=raise_on_error)
 
 
 def repo_instance() -> dg.DagsterInstance:
@@ -74,14 +75,19 @@ def run_demo(settings: DemoSettings, out=print) -> int:
     lake = resources["lake"].lake()
     out(f"RingRift Lake demo: {settings.config}, lake {lake.describe()}, DAGSTER_HOME {os.environ['DAGSTER_HOME']}")
     started = time.monotonic()
-    result = materialize_loop(settings.config, resources, instance, raise_on_error=False)
+    result = materialize_loop(settings.config, resources, instance, raise_on_error=False, log_level="INFO")
     seconds = time.monotonic() - started
     for event in result.get_asset_materialization_events():
         out(f"  materialized {event.asset_key.to_user_string()}[{event.partition}]")
+    decision = {e.asset_key.to_user_string(): e.materialization.metadata
+                for e in result.get_asset_materialization_events()}.get("champion")
     for evaluation in result.get_asset_check_evaluations():
         out(f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: "
             f"{'passed' if evaluation.passed else 'FAILED'}")
     out(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'} in {seconds:.0f} s")
+    if decision:
+        out(f"promotion: {decision['candidate'].value} -> {decision['outcome'].value}, "
+            f"champion now {decision['champion'].value}")
     out("")
     out(tables_text(lake, settings.config))
     out("")
