@@ -24,12 +24,18 @@ ORDER BY config;
 
 -- name: move_type_mix
 -- How often each move type is played, per config, as a share of that config's moves.
--- Reads the per-game summary games.move_type_counts (one row per game, written with the moves rows);
--- the same numbers from the moves table: SELECT config, type, count(*) FROM moves GROUP BY ALL.
-SELECT config, e.type, sum(e.count) AS moves,
-       round(sum(e.count) / sum(sum(e.count)) OVER (PARTITION BY config), 4) AS share
-FROM games, unnest(move_type_counts) AS u(e)
-GROUP BY config, e.type
+-- Reads the per-game summary games.move_type_counts (a struct with one count per move type, written
+-- with the moves rows); the same numbers from the moves table: SELECT config, type, count(*) FROM moves GROUP BY ALL.
+WITH per_config AS (
+    SELECT config, sum(COLUMNS(* EXCLUDE (config)))
+    FROM (SELECT config, unnest(move_type_counts) FROM games)
+    GROUP BY config
+), per_type AS (
+    UNPIVOT per_config ON COLUMNS(* EXCLUDE (config)) INTO NAME type VALUE moves
+)
+SELECT config, type, moves, round(moves / sum(moves) OVER (PARTITION BY config), 4) AS share
+FROM per_type
+WHERE moves > 0
 ORDER BY config, moves DESC;
 
 -- name: termination_reasons
@@ -49,12 +55,19 @@ GROUP BY reason, source
 ORDER BY games DESC;
 
 -- name: games_per_source_and_agent
--- Consolidated games per source and per agent (a game counts once per seat an agent held).
-SELECT g.source, s.agent, count(*) AS seats_played, count(DISTINCT g.game_id) AS games,
-       count(*) FILTER (WHERE g.winner = s.seat) AS seats_won
-FROM games g, unnest(g.seats) AS u(s)
-GROUP BY g.source, s.agent
-ORDER BY seats_played DESC;
+-- Consolidated games per source, and per agent within it: seats played, seats won, win rate.
+WITH per_seat AS (
+    SELECT source, s.agent AS agent, count(*) AS seats_played,
+           count(*) FILTER (WHERE winner = s.seat) AS seats_won
+    FROM (SELECT source, winner, unnest(seats) AS s FROM games)
+    GROUP BY ALL
+), per_source AS (
+    SELECT source, count(*) AS source_games FROM games GROUP BY source
+)
+SELECT p.source, s.source_games, p.agent, p.seats_played, p.seats_won,
+       round(p.seats_won / p.seats_played, 4) AS win_rate
+FROM per_seat p JOIN per_source s ON s.source IS NOT DISTINCT FROM p.source
+ORDER BY s.source_games DESC, p.seats_played DESC;
 
 -- name: first_move_advantage
 -- Seat 1's win rate against its fair share (1 / players) per config, with a normal-approximation
@@ -79,18 +92,15 @@ GROUP BY config, k
 ORDER BY config, rings_placed;
 
 -- name: game_length_over_ingest
--- Average game length per config in ten ingest-order buckets (are games getting longer or shorter?).
-WITH bucketed AS (
-    SELECT config, num_moves,
-           ntile(10) OVER (PARTITION BY config ORDER BY ingest_seq) AS bucket,
-           ingest_seq
-    FROM games
-)
-SELECT config, bucket, count(*) AS games, min(ingest_seq) AS from_seq, max(ingest_seq) AS to_seq,
-       round(avg(num_moves), 1) AS mean_length
-FROM bucketed
-GROUP BY config, bucket
-ORDER BY config, bucket;
+-- Average game length per config in ten equal slices of its ingest_seq range (are games getting
+-- longer or shorter as training goes on?).
+WITH bounds AS (SELECT config, min(ingest_seq) AS lo, max(ingest_seq) AS hi FROM games GROUP BY config)
+SELECT g.config, CAST(floor((g.ingest_seq - b.lo) * 10.0 / (b.hi - b.lo + 1)) AS INTEGER) + 1 AS bucket,
+       count(*) AS games, min(g.ingest_seq) AS from_seq, max(g.ingest_seq) AS to_seq,
+       round(avg(g.num_moves), 1) AS mean_length
+FROM games g JOIN bounds b ON b.config = g.config
+GROUP BY ALL
+ORDER BY g.config, bucket;
 
 -- name: elo_leaderboard
 -- The latest Elo snapshot per config: ratings with standard errors, best first.

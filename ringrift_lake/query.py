@@ -63,6 +63,8 @@ def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | N
             ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with a view per lake table (optionally pinned to Delta versions)."""
     con = duckdb.connect()
+    # Delta data files are immutable, so their Parquet footers can be cached across queries.
+    con.execute("SET parquet_metadata_cache = true")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if lake.is_s3:

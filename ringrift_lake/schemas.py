@@ -48,6 +48,16 @@ RAW_GAMES = pa.schema([
     ("schema_version", pa.int16()),
 ])
 
+# The engine's move types (engine.moves.MOVE_TYPES), one field each in games.move_type_counts;
+# "other" counts any type added to the engine later, until it gets its own field.
+MOVE_TYPE_FIELDS = (
+    "place_ring", "skip_placement", "no_placement_action", "swap_sides",
+    "move_stack", "overtaking_capture", "continue_capture_segment", "skip_capture", "no_movement_action",
+    "recovery_slide", "skip_recovery", "process_line", "choose_line_option", "no_line_action",
+    "eliminate_rings_from_stack", "choose_territory_option", "skip_territory_processing", "no_territory_action",
+    "forced_elimination", "resign", "timeout", "other",
+)
+
 # Consolidated, validated games: unique game_id.
 GAMES = pa.schema([
     ("game_id", pa.string()),
@@ -73,9 +83,10 @@ GAMES = pa.schema([
     ("content_hash", pa.int64()),         # hash of config, rules options, moves and result: a re-ingested
                                           # copy matches it, a conflicting game with the same id does not
     # Per-game summaries of its moves rows (written with them), so mix queries over millions of
-    # games read one row per game instead of one per move:
-    ("move_type_counts", pa.list_(pa.struct([("type", pa.string()), ("count", pa.int32())]))),
-    ("placement_counts", pa.list_(pa.int32())),   # place_ring moves placing 1, 2 and 3 rings
+    # games read one row per game instead of one per move: moves per type (a struct: flat columns
+    # in Parquet), and place_ring moves placing 1, 2 and 3 rings.
+    ("move_type_counts", pa.struct([(t, pa.int32()) for t in MOVE_TYPE_FIELDS])),
+    ("placement_counts", pa.list_(pa.int32())),
 ])
 
 # One row per move of a consolidated game.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ringrift_lake.schemas import MOVE_TYPE_FIELDS
+
 BLOCKING = "blocking"
 WARNING = "warning"
 
@@ -51,16 +53,17 @@ UNIQUE_GAME_ID = Check(
        FROM games GROUP BY game_id HAVING count(*) > 1""",
     per_game=True)
 
+_SUMMARY_TOTAL = " + ".join(f"coalesce(g.move_type_counts.{t}, 0)" for t in MOVE_TYPE_FIELDS)
+
 MOVE_COUNT_MATCHES = Check(
     "move_count_matches", BLOCKING,
     "a game's num_moves equals its number of moves rows (and the total of its move_type_counts summary)",
-    """SELECT g.game_id, g.config, g.num_moves, coalesce(m.rows, 0) AS moves_rows,
-              list_sum([e.count FOR e IN g.move_type_counts]) AS summary_moves
-       FROM games g LEFT JOIN (SELECT game_id, count(*) AS rows FROM moves GROUP BY game_id) m
-         ON m.game_id = g.game_id
-       WHERE g.num_moves IS DISTINCT FROM coalesce(m.rows, 0)
-          OR (g.move_type_counts IS NOT NULL
-              AND coalesce(list_sum([e.count FOR e IN g.move_type_counts]), 0) <> g.num_moves)""",
+    f"""SELECT g.game_id, g.config, g.num_moves, coalesce(m.rows, 0) AS moves_rows,
+               {_SUMMARY_TOTAL} AS summary_moves
+        FROM games g LEFT JOIN (SELECT game_id, count(*) AS rows FROM moves GROUP BY game_id) m
+          ON m.game_id = g.game_id
+        WHERE g.num_moves IS DISTINCT FROM coalesce(m.rows, 0)
+           OR (g.move_type_counts IS NOT NULL AND {_SUMMARY_TOTAL} <> g.num_moves)""",
     per_game=True)
 
 MOVES_NUMBERED = Check(

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ringrift_lake import schemas
+from ringrift_lake.schemas import MOVE_TYPE_FIELDS
 from ringrift_lake.consolidate.replay import ReplayResult
 from ringrift_lake.consolidate.screening import Rejection
 
@@ -40,18 +41,18 @@ def games_rows(raw: pa.Table, rows: list[int], hashes: list[int], raw_version: i
     return pa.Table.from_arrays(columns, schema=GAMES_SCHEMA)
 
 
-MOVE_SUMMARY_SQL = """
-WITH per_type AS (SELECT game_id, type, CAST(count(*) AS INTEGER) AS n FROM moves GROUP BY game_id, type),
-     types AS (SELECT game_id, list({'type': type, 'count': n} ORDER BY type) AS move_type_counts
-               FROM per_type GROUP BY game_id),
-     placements AS (SELECT game_id,
-                           [CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 1) AS INTEGER),
-                            CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 2) AS INTEGER),
-                            CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = 3) AS INTEGER)]
-                             AS placement_counts
-                    FROM moves GROUP BY game_id)
-SELECT t.game_id, t.move_type_counts, p.placement_counts FROM types t JOIN placements p ON p.game_id = t.game_id
-"""
+def _move_summary_sql() -> str:
+    known = ", ".join(f"'{t}'" for t in MOVE_TYPE_FIELDS if t != "other")
+    fields = [f"'{t}': CAST(count(*) FILTER (WHERE type = '{t}') AS INTEGER)" for t in MOVE_TYPE_FIELDS
+              if t != "other"]
+    fields.append(f"'other': CAST(count(*) FILTER (WHERE type NOT IN ({known})) AS INTEGER)")
+    placements = ", ".join(f"CAST(count(*) FILTER (WHERE type = 'place_ring' AND count = {k}) AS INTEGER)"
+                           for k in (1, 2, 3))
+    return (f"SELECT game_id, {{{', '.join(fields)}}} AS move_type_counts, [{placements}] AS placement_counts "
+            "FROM moves GROUP BY game_id")
+
+
+MOVE_SUMMARY_SQL = _move_summary_sql()
 
 
 def with_move_summaries(games: pa.Table, moves: pa.Table) -> pa.Table:
