@@ -58,10 +58,10 @@ def check_state_json_round_trip(state) -> None:
 
 
 def check_move_json_round_trip(state, move) -> None:
-    data = move_to_json(state, move)
-    back = move_from_json(state, data)
+    data = move_to_json(move, state)
+    back = move_from_json(data, state)
     assert back.key() == move.key()
-    assert move_to_json(state, back) == data
+    assert move_to_json(back, state) == data
 
 
 @pytest.mark.parametrize("config", ALL_CONFIGS)
