@@ -35,11 +35,15 @@ class DagsterUI:
         self.processes[name] = subprocess.Popen(launcher + argv, cwd=REPO, env=self.env, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
 
-    def start(self) -> None:
+    def start(self, timeout_s: float = 240) -> list[str]:
+        """Start the webserver, wait until the code location loaded, then the daemon (on a fresh
+        DAGSTER_HOME both would otherwise create the SQLite schema at once). Returns the asset keys."""
         workspace = str(REPO / "workspace.yaml")
         self._spawn("webserver", [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
                                   "-p", str(self.port)])
+        assets = self.wait_ready(timeout_s)
         self._spawn("daemon", [str(BIN / "dagster-daemon"), "run", "-w", workspace])
+        return assets
 
     def log_tail(self, name: str, chars: int = 3000) -> str:
         path = self.logs / f"{name}.log"
@@ -90,16 +94,17 @@ class DagsterUI:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         codes, killed = {}, []
+        deadline = time.monotonic() + timeout_s
         for name, process in self.processes.items():
             try:
-                codes[name] = process.wait(timeout=timeout_s)
+                codes[name] = process.wait(timeout=max(1.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 killed.append(name)
+            while _group_alive(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.5)   # children (code server, run workers) finish their own shutdown
             if _group_alive(process.pid):
-                time.sleep(5)   # children (code server, run workers) finish their own shutdown
-                if _group_alive(process.pid):
-                    killed.append(f"{name} group")
-                    os.killpg(process.pid, signal.SIGKILL)
+                killed.append(f"{name} group")
+                os.killpg(process.pid, signal.SIGKILL)
         if killed:
             for process in self.processes.values():
                 if process.poll() is None:
