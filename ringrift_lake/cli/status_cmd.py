@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 PER_CONFIG_SQL = """
-WITH raw AS (SELECT config, count(*) AS raw_games FROM raw_games GROUP BY config),
+WITH raw AS (SELECT config, count(*) AS raw_games, max(finished_at) AS last_raw_game FROM raw_games GROUP BY config),
      g AS (SELECT config, count(*) AS games, sum(num_moves) AS moves, max(ingest_seq) AS last_ingest_seq,
                   max(consolidated_at) AS last_consolidated FROM games GROUP BY config),
      q AS (SELECT config, count(*) AS quarantined FROM quarantine GROUP BY config)
 SELECT config, coalesce(raw.raw_games, 0) AS raw_games, coalesce(g.games, 0) AS games,
        coalesce(g.moves, 0) AS moves, coalesce(q.quarantined, 0) AS quarantined,
-       g.last_ingest_seq, g.last_consolidated
+       raw.last_raw_game, g.last_ingest_seq, g.last_consolidated
 FROM raw FULL JOIN g USING (config) FULL JOIN q USING (config)
 ORDER BY config
 """
