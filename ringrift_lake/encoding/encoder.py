@@ -16,6 +16,7 @@ from ringrift_lake.encoding.planes import (
     encode_planes_into, plane_channels,
 )
 
+CHUNK_BYTES = 1 << 20
 ENCODER_VERSION = "rrenc-3"   # 3: 31 planes (history frames hold stacks and markers only)
 
 
@@ -81,12 +82,33 @@ class Encoder:
         self.global_size = GLOBAL_SIZE
         self.history = HISTORY
 
+    @property
+    def chunk_plies(self) -> int:
+        """Plies whose planes fill about CHUNK_BYTES (planes are built and written in such chunks,
+        so they stay in the CPU cache between encoding, checksumming and writing)."""
+        c, h, w = self.planes_chw
+        return max(1, CHUNK_BYTES // (c * h * w * 4))
+
+    def iter_planes(self, raw: RawFrames, num_players: int, buffer: np.ndarray):
+        """Yield the planes of every recorded ply of one game, in order, as successive leading
+        slices of `buffer` (float32 [chunk, C, H, W]; each slice is valid until the next one)."""
+        chunk = buffer.shape[0]
+        for start in range(0, raw.mover_t.shape[0], chunk):
+            block = buffer[:min(chunk, raw.mover_t.shape[0] - start)]
+            encode_planes_into(self.grid, raw, num_players, block, start)
+            yield block
+
+    def encode_planes_into(self, raw: RawFrames, num_players: int, out_planes: np.ndarray) -> None:
+        """Fill float32 [T, C, H, W] (a C-contiguous leading slice of a buffer) for every recorded ply."""
+        if not out_planes.flags.c_contiguous:
+            raise ValueError("out_planes must be C-contiguous (a leading-axis slice of a buffer)")
+        for start in range(0, out_planes.shape[0], self.chunk_plies):
+            encode_planes_into(self.grid, raw, num_players, out_planes[start:start + self.chunk_plies], start)
+
     def encode_frames_into(self, raw: RawFrames, num_players: int, scales: np.ndarray,
                            out_planes: np.ndarray, out_globals: np.ndarray) -> None:
         """Fill float32 [T, C, H, W] and [T, G] output slices for every recorded ply of one game."""
-        if not out_planes.flags.c_contiguous:
-            raise ValueError("out_planes must be C-contiguous (a leading-axis slice of a buffer)")
-        encode_planes_into(self.grid, raw, num_players, out_planes)
+        self.encode_planes_into(raw, num_players, out_planes)
         encode_globals_into(raw, num_players, scales, out_globals)
 
     def encode_state(self, state, history=(), rules_options: dict | None = None) -> tuple[np.ndarray, np.ndarray]:

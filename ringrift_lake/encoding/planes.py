@@ -66,52 +66,56 @@ def seat_permutation(mover_t: np.ndarray, num_players: int) -> np.ndarray:
     return np.where(rel[None, :] < num_players, perm, SEAT_SLOTS)
 
 
-def _source_rows(grid: BoardGrid, raw: RawFrames) -> np.ndarray:
-    """float32 [T * 16 + 2 + T, H*W]: the rows every output channel is copied from.
+def _source_rows(grid: BoardGrid, cells_tfc: np.ndarray, focus_t: np.ndarray) -> np.ndarray:
+    """float32 [P * 16 + 2 + F, H*W]: the rows every output channel is copied from, for P plies of
+    cells and F plies of focus cells.
 
-    Rows t*16 + 3*s + j: feature j of absolute seat s (0-based; s = 4 is all zero) at ply t,
-    t*16 + 15: cap heights at ply t; then one zero row, the valid-cell row, one focus row per ply."""
-    t_count = raw.mover_t.shape[0]
-    cells = raw.cells_tfc
+    Rows p*16 + 3*s + j: feature j of absolute seat s (0-based; s = 4 is all zero) at ply p,
+    p*16 + 15: cap heights at ply p; then one zero row, the valid-cell row, one focus row per ply."""
+    p_count = cells_tfc.shape[0]
+    cells = cells_tfc
     if not (grid.hw == grid.n_cells and np.array_equal(grid.grid_pos_c, np.arange(grid.n_cells))):
         cells = np.zeros(cells.shape[:2] + (grid.hw,), dtype=cells.dtype)
-        cells[..., grid.grid_pos_c] = raw.cells_tfc
+        cells[..., grid.grid_pos_c] = cells_tfc
     owner, height, cap, marker, collapsed = (cells[:, i] for i in range(len(CELL_FIELDS)))
-    rows = np.zeros((t_count * ROWS_PER_PLY + 2 + t_count, grid.hw), dtype=np.float32)
-    per_ply = rows[:t_count * ROWS_PER_PLY].reshape(t_count, ROWS_PER_PLY, grid.hw)
-    seat_rows = per_ply[:, :-1].reshape(t_count, SEAT_SLOTS + 1, FEATURES_PER_SEAT, grid.hw)
+    rows = np.zeros((p_count * ROWS_PER_PLY + 2 + len(focus_t), grid.hw), dtype=np.float32)
+    per_ply = rows[:p_count * ROWS_PER_PLY].reshape(p_count, ROWS_PER_PLY, grid.hw)
+    seat_rows = per_ply[:, :-1].reshape(p_count, SEAT_SLOTS + 1, FEATURES_PER_SEAT, grid.hw)
     height_scaled = np.minimum(height, HEIGHT_SCALE).astype(np.float32) / HEIGHT_SCALE
     for s in range(SEAT_SLOTS):
         np.multiply(owner == s + 1, height_scaled, out=seat_rows[:, s, 0])
         np.equal(marker, s + 1, out=seat_rows[:, s, 1], casting="unsafe")
         np.equal(collapsed, s + 1, out=seat_rows[:, s, 2], casting="unsafe")
     np.divide(np.minimum(cap, HEIGHT_SCALE), HEIGHT_SCALE, out=per_ply[:, -1], casting="unsafe")
-    rows[t_count * ROWS_PER_PLY + 1] = grid.valid_hw.reshape(-1)
-    has_focus = np.flatnonzero(raw.focus_t >= 0)
-    rows[t_count * ROWS_PER_PLY + 2 + has_focus, grid.grid_pos_c[raw.focus_t[has_focus]]] = 1.0
+    rows[p_count * ROWS_PER_PLY + 1] = grid.valid_hw.reshape(-1)
+    has_focus = np.flatnonzero(focus_t >= 0)
+    rows[p_count * ROWS_PER_PLY + 2 + has_focus, grid.grid_pos_c[focus_t[has_focus]]] = 1.0
     return rows
 
 
-def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_planes: np.ndarray) -> None:
-    """Fill `out_planes` (float32 [T, C, H, W], C-contiguous, e.g. a slice of a shard buffer) for every
-    ply of `raw`: one gather of whole rows from `_source_rows`."""
-    t_count = raw.mover_t.shape[0]
-    rows = _source_rows(grid, raw)
-    zero_row = t_count * ROWS_PER_PLY
-    perm_tk = seat_permutation(raw.mover_t, num_players)                       # [T, 4], 4 = zero seat
-    plies = np.arange(t_count)
-    source_tf = plies[:, None] - np.arange(FRAMES)[None, :]                     # [T, F] ply of each frame
-    seat_index = (source_tf[:, :, None, None] * ROWS_PER_PLY + perm_tk[:, None, :, None] * FEATURES_PER_SEAT
-                  + np.arange(FEATURES_PER_SEAT)[None, None, None, :])           # [T, F, 4 seats, 3 features]
+def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_planes: np.ndarray,
+                       start: int = 0) -> None:
+    """Fill `out_planes` (float32 [L, C, H, W], C-contiguous, e.g. a slice of a shard buffer) with the
+    planes of plies start .. start+L-1 of `raw`: one gather of whole rows from `_source_rows` (built
+    for these plies and the HISTORY before them, so a chunk stays small)."""
+    length = out_planes.shape[0]
+    lo, hi = max(0, start - HISTORY), start + length
+    rows = _source_rows(grid, raw.cells_tfc[lo:hi], raw.focus_t[start:hi])
+    zero_row = (hi - lo) * ROWS_PER_PLY
+    perm_tk = seat_permutation(raw.mover_t[start:hi], num_players)              # [L, 4], 4 = zero seat
+    plies = np.arange(start, hi)
+    source_tf = plies[:, None] - np.arange(FRAMES)[None, :]                     # [L, F] ply of each frame
+    seat_index = ((source_tf - lo)[:, :, None, None] * ROWS_PER_PLY + perm_tk[:, None, :, None] * FEATURES_PER_SEAT
+                  + np.arange(FEATURES_PER_SEAT)[None, None, None, :])           # [L, F, 4 seats, 3 features]
     seat_index[source_tf < 0] = zero_row
-    index_tc = np.empty((t_count, plane_channels()), dtype=np.intp)
-    index_tc[:, :FRAME_CHANNELS - 1] = seat_index[:, 0].reshape(t_count, -1)
-    index_tc[:, FRAME_CHANNELS - 1] = plies * ROWS_PER_PLY + ROWS_PER_PLY - 1
-    history = seat_index[:, 1:, :, :HISTORY_FEATURES].reshape(t_count, -1)
+    index_tc = np.empty((length, plane_channels()), dtype=np.intp)
+    index_tc[:, :FRAME_CHANNELS - 1] = seat_index[:, 0].reshape(length, -1)
+    index_tc[:, FRAME_CHANNELS - 1] = (plies - lo) * ROWS_PER_PLY + ROWS_PER_PLY - 1
+    history = seat_index[:, 1:, :, :HISTORY_FEATURES].reshape(length, -1)
     index_tc[:, FRAME_CHANNELS:FRAME_CHANNELS + history.shape[1]] = history
     index_tc[:, -2] = zero_row + 1
-    index_tc[:, -1] = zero_row + 2 + plies
-    np.take(rows, index_tc, axis=0, out=out_planes.reshape(t_count, -1, grid.hw), mode="clip")
+    index_tc[:, -1] = zero_row + 2 + np.arange(length)
+    np.take(rows, index_tc, axis=0, out=out_planes.reshape(length, -1, grid.hw), mode="clip")
 
 
 def encode_globals_into(raw: RawFrames, num_players: int, scales_k: np.ndarray, out_globals: np.ndarray) -> None:

@@ -6,7 +6,8 @@ a mismatch means the engine or the data changed, and the export stops rather tha
 Legacy imports may stop mid-turn (their result was confirmed at consolidation), so for them the
 recorded winner is used as is. Values always come from the `games` row's winner.
 
-`stream_shard` writes a shard game by game: the planes of one game go through a reused buffer
+`stream_shard` writes a shard game by game: the planes go through a small reused buffer (about
+1 MiB of plies at a time, so they are checksummed and written while still in the CPU cache)
 straight into the file (a shard is never in memory whole); the small per-sample arrays are
 collected and written after them. `encode_games` returns the same arrays in memory.
 """
@@ -22,6 +23,7 @@ from engine import apply_move, geometry_for, move_from_json, new_game
 from engine.moves import CAPTURE_TYPES, PASSIVE_TYPES, capture_move, place_move, simple_move, stack_move
 from ringrift_lake.encoding import FrameRecorder, encoder_for
 from ringrift_lake.encoding.encoder import scales_of
+from ringrift_lake.encoding.planes import encode_globals_into
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits, relative_values
 from ringrift_lake.export.npz_writer import NpzStreamWriter
 
@@ -120,13 +122,14 @@ class _ShardBuilder:
         self.probs_parts: list[np.ndarray] = []
         self.count = 0
 
-    def add_game(self, game: GameToEncode, planes_out: np.ndarray) -> int:
-        """Encode `game`; its planes go to planes_out[:T]; returns T (its number of samples)."""
+    def add_game(self, game: GameToEncode):
+        """Replay and encode everything of `game` but its planes; returns its `RawFrames` (the
+        caller turns them into planes with `encoder.iter_planes` or `encoder.encode_frames_into`)."""
         recorder, played, scales, final = _replay(self.encoder, self.board_type, self.num_players, game)
         t_count, start, n = recorder.count, self.count, self.num_players
         rows = slice(start, start + t_count)
         raw = recorder.frames()
-        self.encoder.encode_frames_into(raw, n, scales, planes_out[:t_count], self.per_sample["globals_nf"][rows])
+        encode_globals_into(raw, n, scales, self.per_sample["globals_nf"][rows])
         seat_values = final_seat_values(n, game.winner, final.eliminated, final.territory)
         self.per_sample["values_nseat"][rows] = relative_values(seat_values, raw.mover_t, n)
         self.per_sample["player_to_move_n"][rows] = raw.mover_t
@@ -146,7 +149,7 @@ class _ShardBuilder:
             self.probs_parts.append(np.ones(t_count, dtype=np.float32))
             nnz[:] = 1
         self.count += t_count
-        return t_count
+        return raw
 
     def small_arrays(self) -> dict[str, np.ndarray]:
         """Every shard array but the planes."""
@@ -168,7 +171,9 @@ def encode_games(board_type: str, num_players: int, games: list[GameToEncode]) -
     builder = _ShardBuilder(board_type, num_players, total)
     planes = np.empty((total,) + builder.encoder.planes_chw, dtype=np.float32)
     for game in games:
-        builder.add_game(game, planes[builder.count:])
+        start = builder.count
+        raw = builder.add_game(game)
+        builder.encoder.encode_planes_into(raw, num_players, planes[start:builder.count])
     return {"planes_nchw": planes, **builder.small_arrays()}
 
 
@@ -176,11 +181,13 @@ def stream_shard(stream, board_type: str, num_players: int, games: list[GameToEn
     """Write the shard of `games` to `stream` as an .npz; returns (sha256, samples)."""
     total = sum(len(g.moves) for g in games)
     builder = _ShardBuilder(board_type, num_players, total)
-    buffer = np.empty((max(len(g.moves) for g in games),) + builder.encoder.planes_chw, dtype=np.float32)
+    encoder = builder.encoder
+    buffer = np.empty((encoder.chunk_plies,) + encoder.planes_chw, dtype=np.float32)
     with NpzStreamWriter(stream) as npz:
-        npz.begin("planes_nchw", np.float32, (total,) + builder.encoder.planes_chw)
+        npz.begin("planes_nchw", np.float32, (total,) + encoder.planes_chw)
         for game in games:
-            npz.write(buffer[:builder.add_game(game, buffer)])
+            for block in encoder.iter_planes(builder.add_game(game), num_players, buffer):
+                npz.write(block)
         npz.end()
         for name, array in builder.small_arrays().items():
             npz.add(name, array)

@@ -10,10 +10,9 @@ import pytest
 from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
 from reference_lake import reference_records, replay_options
 from ringrift_lake.encoding import encoder_for
-from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, HISTORY_CHANNELS, PHASES
+from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, HISTORY_CHANNELS, PHASES, encode_planes_into
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits
-from ringrift_lake.export.encode_games import encode_games
-from ringrift_lake.export.encode_games import GameToEncode
+from ringrift_lake.export.encode_games import GameToEncode, _replay, encode_games
 
 
 def _place(state, cell, count=1):
@@ -127,3 +126,18 @@ def test_parse_visits():
     assert parse_visits('{"3": 0}', 10) is None and parse_visits(None, 10) is None
     with pytest.raises(ValueError):
         parse_visits('{"10": 1}', 10)
+
+
+def test_planes_built_in_chunks_equal_planes_built_at_once():
+    record = reference_records("hex8_3p")[1]
+    to_encode = GameToEncode(record["gameId"], 1, record["winner"], replay_options(record),
+                             [json.dumps(m) for m in record["moves"]], [None] * len(record["moves"]))
+    raw = _replay(encoder_for("hex8"), "hex8", 3, to_encode)[0].frames()
+    grid = encoder_for("hex8").grid
+    whole = np.empty((raw.mover_t.shape[0],) + encoder_for("hex8").planes_chw, dtype=np.float32)
+    encode_planes_into(grid, raw, 3, whole)
+    for chunk in (1, 2, 7, 64):
+        pieces = np.empty_like(whole)
+        for start in range(0, len(whole), chunk):
+            encode_planes_into(grid, raw, 3, pieces[start:start + chunk], start)
+        assert np.array_equal(pieces, whole), chunk
