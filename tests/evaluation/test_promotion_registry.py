@@ -1,4 +1,8 @@
-"""Promotion against real Delta tables: statuses, decision records, one champion even when promotions race."""
+"""Promotion against real Delta tables: statuses, decision records, one champion even when promotions race.
+
+`lake` is the shared fixture (tests/conftest.py): each test runs on a local folder and on the loopback S3
+server, where the version-guarded commit relies on the server's conditional PUT.
+"""
 from __future__ import annotations
 
 import json
@@ -37,11 +41,6 @@ def play(lake, model_id, p_random, p_heuristic, vs=None, games=40, seed=0, confi
 
 def statuses(lake, config=CONFIG):
     return {r["model_id"]: r["status"] for r in config_rows(lake, config)}
-
-
-@pytest.fixture
-def lake(tmp_path):
-    return Lake.at(str(tmp_path / "lake"))
 
 
 def test_stronger_promoted_equal_and_weaker_rejected_with_recorded_numbers(lake):
@@ -117,7 +116,7 @@ def test_two_promotions_racing_leave_one_champion_and_the_loser_redecides(lake):
 
 def _promote_in_process(root, model_id, barrier):
     barrier.wait()
-    return promote(Lake.at(root), CONFIG, model_id, RULES).status
+    return promote(Lake.at(root), CONFIG, model_id, RULES).status   # S3 settings come from the environment
 
 
 def test_two_processes_racing_promotions_leave_exactly_one_champion(lake):
