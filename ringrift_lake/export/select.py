@@ -19,7 +19,8 @@ from ringrift_lake.export.encode_games import GameToEncode, typed_or_json
 from ringrift_lake.location import Lake
 
 MOVE_COLUMNS = ["type", "player", "from_key", "to_key", "target_key", "count", "move_json"]
-GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode"]
+GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode",
+                "source", "reason", "finished_at"]            # what --where may filter on besides ingest_seq
 
 
 class SelectionError(ValueError):

@@ -99,6 +99,8 @@ def test_windows_select_by_ingest_seq(square8_lake):
     assert [g.ingest_seq for g in where.games] == [2, 3, 4]
     both = select(square8_lake, "square8_2p", Window(newest_games=1, where="ingest_seq < 4"))
     assert [g.ingest_seq for g in both.games] == [3]
+    by_source = select(square8_lake, "square8_2p", Window(where="source = 'import:reference' AND ingest_seq > 4"))
+    assert [g.ingest_seq for g in by_source.games] == [5, 6]
     with pytest.raises(SelectionError):
         select(square8_lake, "square8_2p", Window(where="ingest_seq > 100"))
 
