@@ -7,6 +7,8 @@ import pytest
 
 from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
 from ringrift_lake.encoding import UnencodableMove, action_space_for
+from ringrift_lake.encoding.planes import CELL_FIELDS
+from ringrift_lake.export.encode_games import BOARD_UNCHANGED_TYPES
 from reference_lake import CONFIGS, reference_records, replay_options
 
 RARE_TYPES = ("process_line", "choose_line_option", "recovery_slide", "forced_elimination", "skip_recovery",
@@ -54,6 +56,9 @@ def check_game(config: str, record: dict) -> set[str]:
         assert decoded.key() == move.key(), (record["gameId"], move, decoded, space.describe(index))
         assert len(by_index) == len({m.key() for m in legal})
         seen_types.add(move.type)
+        if move.type in BOARD_UNCHANGED_TYPES:            # the export reuses the previous frame after these
+            after = apply_move(state.copy(), move)
+            assert all(getattr(after, f) == getattr(state, f) for f in CELL_FIELDS), (record["gameId"], move)
     return seen_types
 
 
