@@ -1,4 +1,7 @@
-"""square8 2p end to end through the CLI: evaluate -> elo -> promote, for the heuristic agent and a policy model."""
+"""square8 2p end to end through the CLI: evaluate -> elo -> promote, for the heuristic agent and a policy model.
+
+`lake` is the shared fixture (local folder and loopback S3; it sets RINGRIFT_LAKE and the AWS variables).
+"""
 from __future__ import annotations
 
 import json
@@ -8,17 +11,10 @@ import pytest
 from engine import validate_game
 from ringrift_lake import tables
 from ringrift_lake.cli import main as cli
-from ringrift_lake.location import Lake
 from ringrift_lake.promotion.registry import config_rows
 from ringrift_lake.query import connect
 
 CONFIG = "square8_2p"
-
-
-@pytest.fixture
-def lake(tmp_path, monkeypatch):
-    monkeypatch.setenv("RINGRIFT_LAKE", str(tmp_path / "lake"))
-    return Lake.from_env()
 
 
 def _save_untrained_model(lake) -> str:
