@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 @dataclass
 class DemoSettings:
     config: str = "square8_2p"
-    games: int = 60
-    epochs: int = 3
+    games: int = 40
+    epochs: int = 2
     batch_size: int = 128
     channels: int = 32
     blocks: int = 2
@@ -60,6 +60,26 @@ def materialize_loop(config: str, resources: dict, instance: dg.DagsterInstance 
                           run_config=run_config, tags={"ringrift/run": "loop-once"}, raise_on_error=raise_on_error)
 
 
+def evaluate_builtin(config: str, agent: str, resources: dict, instance: dg.DagsterInstance | None = None,
+                     log_level: str = "DEBUG") -> dg.ExecuteInProcessResult:
+    """Run the evaluation assets with a built-in agent as the candidate (gauntlet -> Elo -> decision)."""
+    from assets.evaluate.assets import champion, elo_snapshot, gauntlet_matches
+
+    candidate = {"config": {"model_id": agent}}
+    run_config = {"ops": {"gauntlet_matches": candidate, "champion": candidate},
+                  "loggers": {"console": {"config": {"log_level": log_level}}}}
+    return dg.materialize([gauntlet_matches, elo_snapshot, champion], partition_key=config, resources=resources,
+                          instance=instance, run_config=run_config, tags={"ringrift/run": f"baseline-{agent}"},
+                          raise_on_error=False)
+
+
+def _decision(result: dg.ExecuteInProcessResult) -> dict | None:
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.to_user_string() == "champion":
+            return {k: v.value for k, v in event.materialization.metadata.items()}
+    return None
+
+
 def repo_instance() -> dg.DagsterInstance:
     """The instance in DAGSTER_HOME, defaulting DAGSTER_HOME to the repository's dagster_home/."""
     home = os.environ.setdefault("DAGSTER_HOME", str(REPO / "dagster_home"))
@@ -69,25 +89,30 @@ def repo_instance() -> dg.DagsterInstance:
 
 def run_demo(settings: DemoSettings, out=print) -> int:
     from assets.report import leaderboard_text, tables_text
+    from ringrift_lake.promotion.registry import current_champion
 
     instance = repo_instance()
     resources = demo_resources(settings)
     lake = resources["lake"].lake()
     out(f"RingRift Lake demo: {settings.config}, lake {lake.describe()}, DAGSTER_HOME {os.environ['DAGSTER_HOME']}")
     started = time.monotonic()
+    if current_champion(lake, settings.config) is None:
+        # A config without a champion: the heuristic agent is evaluated first (vs random), so the
+        # leaderboard has both baselines and the network meets the champion in its gauntlet.
+        baseline = _decision(evaluate_builtin(settings.config, "heuristic", resources, instance, log_level="INFO"))
+        if baseline:
+            out(f"baseline: heuristic -> {baseline['outcome']}, champion now {baseline['champion']}")
     result = materialize_loop(settings.config, resources, instance, raise_on_error=False, log_level="INFO")
     seconds = time.monotonic() - started
     for event in result.get_asset_materialization_events():
         out(f"  materialized {event.asset_key.to_user_string()}[{event.partition}]")
-    decision = {e.asset_key.to_user_string(): e.materialization.metadata
-                for e in result.get_asset_materialization_events()}.get("champion")
     for evaluation in result.get_asset_check_evaluations():
         out(f"  check {evaluation.asset_key.to_user_string()}.{evaluation.check_name}: "
             f"{'passed' if evaluation.passed else 'FAILED'}")
     out(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'} in {seconds:.0f} s")
+    decision = _decision(result)
     if decision:
-        out(f"promotion: {decision['candidate'].value} -> {decision['outcome'].value}, "
-            f"champion now {decision['champion'].value}")
+        out(f"promotion: {decision['candidate']} -> {decision['outcome']}, champion now {decision['champion']}")
     out("")
     out(tables_text(lake, settings.config))
     out("")

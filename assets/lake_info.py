@@ -1,6 +1,5 @@
 """Small read-only facts about lake tables that the assets record as metadata and the sensors watch."""
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
@@ -27,7 +26,3 @@ def rows_per_config(lake: Lake, name: str) -> tuple[int | None, dict[str, int]]:
 def config_rows(lake: Lake, name: str, config: str) -> int:
     """Live rows of one config in a config-partitioned table."""
     return rows_per_config(lake, name)[1].get(config, 0)
-
-
-def count_where(table: pa.Table, column: str, value) -> int:
-    return int(pc.sum(pc.equal(table[column], value)).as_py() or 0)

@@ -7,15 +7,17 @@ from ringrift_lake.schemas import TABLES
 
 
 def tables_text(lake, config: str) -> str:
+    """Each lake table's Delta version and its rows of this config (config-partitioned tables from the log)."""
     rows = []
     for name, spec in TABLES.items():
-        version, counts = rows_per_config(lake, name) if "config" in spec.partition_by else (None, {})
-        if "config" not in spec.partition_by:
+        if "config" in spec.partition_by:
+            version, counts = rows_per_config(lake, name)
+            count = counts.get(config, 0)
+        else:
             version = tables.version(lake, name)
-            data = tables.read(lake, name, columns=["config"])
-            counts = {config: sum(1 for c in data["config"].to_pylist() if c == config)}
-        rows.append((name, "-" if version is None else f"v{version}", counts.get(config, 0),
-                     lake.table_uri(name)))
+            column = tables.read(lake, name, columns=["config"])["config"] if "config" in spec.schema.names else None
+            count = sum(1 for c in column.to_pylist() if c == config) if column is not None else "-"
+        rows.append((name, "-" if version is None else f"v{version}", count, lake.table_uri(name)))
     return f"Lake tables ({config}):\n" + tabulate(rows, headers=["table", "version", f"{config} rows", "uri"])
 
 

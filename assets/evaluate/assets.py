@@ -135,12 +135,12 @@ def champion(context: dg.AssetExecutionContext, config: CandidateConfig, lake: L
     decision = result.decision
     context.log.info(f"{cfg}: {model_id} -> {decision.outcome}; champion {result.champion}")
     return dg.MaterializeResult(
-        data_version=dg.DataVersion(str(result.champion)),
+        data_version=dg.DataVersion(result.champion or "none"),
         metadata={
             "candidate": model_id,
             "outcome": decision.outcome,
-            "champion": str(result.champion),
-            "previous_champion": str(result.previous_champion),
+            "champion": result.champion or "none",
+            "previous_champion": result.previous_champion or "none",
             "candidate_status": result.status,
             "models_version": result.models_version,
             "gates": dg.MetadataValue.json(decision.gates),
