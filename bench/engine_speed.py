@@ -72,7 +72,7 @@ def speed_table(configs, seconds: float, seed: int) -> None:
         ratio = f"{rate / ref:.2f}x" if ref else "n/a"
         target = ("ok" if rate >= TARGET_RATIO * ref else "below") if ref else ""
         print(f"{config:<14}{moves:>8}{games:>7}{cpu:>7.2f}{rate:>13.0f}"
-              f"{(ref or 0):>11}{ratio:>8}{target:>8}")
+              f"{ref or '-':>11}{ratio:>8}{target:>8}")
         port = EARLIER_PYTHON_PORT.get(config)
         if port:
             print(f"{'':<14}(earlier Python port: {port} moves/s, ratio to it {rate / port:.1f}x)")

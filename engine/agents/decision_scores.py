@@ -93,7 +93,7 @@ class DecisionScores:
         """Value of eliminating the top n rings (ours) of our stack at c."""
         h, cap = self.sh[c], self.ch[c]
         v = self.elim_gain(n) - self.w.ring * n
-        lost = 0.0 if n >= self.elim_to_win else self.stacks_lost(1)
+        lost = 0.0 if n >= self.elim_to_win else self.stacks_lost(1, n)
         if h <= n:
             return v - self.stack_value(h, cap) - lost
         if cap <= n:
@@ -125,7 +125,7 @@ class DecisionScores:
         v += self.elim_gain(credit) + self.territory_gain(len(region))
         if credit >= self.elim_to_win:
             return v
-        v -= self.stacks_lost(mine_inside)
+        v -= self.stacks_lost(mine_inside, credit)
         # Processing obliges us to eliminate the cap of one of our stacks outside the region: the best one.
         inside = set(region)
         outside = [self.remove_from_top(c, so_c_cap) for c, so_c_cap in self.my_caps() if c not in inside]

@@ -24,6 +24,8 @@ class HeuristicWeights:
     pocket_ring: float = 64.0     # each of our rings left in a closed pocket only an opponent can process
     chain_threat: float = 1.05    # after a move, each opponent stack we could capture next
     last_stack: float = 10.5      # losing control of our last stack with no ring in hand (no real action left)
+    stranded: float = 500.0       # the same while more credits are needed than recovery can bring in time
+    recovery_reach: float = 3.0   # credits still needed that recovery moves can plausibly bring in time
     no_stack: float = 14.0        # losing control of our last stack with rings still in hand
     hand_ring: float = 1.5        # keeping a ring in hand (flexibility, last-player-standing insurance)
     swap: float = -1.0            # taking the pie-rule swap (left to the one-ply view: mildly avoided)

@@ -70,12 +70,17 @@ class MoveScorer(DecisionScores, PocketScores):
     def elim_gain(self, n: int) -> float:
         return self.w.eliminated * n + (self.w.win if n and n >= self.elim_to_win else 0.0)
 
-    def stacks_lost(self, n: int) -> float:
+    def stacks_lost(self, n: int, credit: int = 0) -> float:
         """Penalty for losing control of n stacks when that leaves us none: an opponent who controls every
-        stack can process any region, and with an empty hand we have no real action left."""
+        stack can process any region, and with an empty hand we have no real action left, so unless the few
+        credits still needed can come from recovery, last-player-standing ends the game against us."""
         if not n or self.my_stacks > n:
             return 0.0
-        return self.w.last_stack if self.my_hand == 0 else self.w.no_stack
+        if self.my_hand:
+            return self.w.no_stack
+        if self.elim_to_win - credit <= self.w.recovery_reach:
+            return self.w.last_stack
+        return self.w.stranded
 
     # ---- placement ----------------------------------------------------------------------------------
     def place_ring(self, move) -> float:
@@ -207,10 +212,10 @@ class MoveScorer(DecisionScores, PocketScores):
         """Landing on a marker: the mover's top ring is eliminated (credited to the mover)."""
         v = self.elim_gain(1) - self.w.ring
         if h == 1:
-            return v - self.stack_value(1, 1) - (0.0 if self.elim_to_win <= 1 else self.stacks_lost(1))
+            return v - self.stack_value(1, 1) - (0.0 if self.elim_to_win <= 1 else self.stacks_lost(1, 1))
         if cap == 1:
             v -= self.stack_value(h, 1) + self.stack_value(h - 1, 1)
-            return v - (0.0 if self.elim_to_win <= 1 else self.stacks_lost(1))
+            return v - (0.0 if self.elim_to_win <= 1 else self.stacks_lost(1, 1))
         return v - self.w.stack_ring - self.w.cap_ring
 
     def after_landing(self, a: int, b: int, h: int, cap: int, flipped: list, gone: list) -> float:

@@ -49,7 +49,7 @@ def test_unknown_weight_is_refused():
 
 
 @pytest.mark.parametrize("config", ALL_CONFIGS)
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), data=st.data())
 def test_heuristic_always_picks_a_legal_move(config, seed, data):
     state, _ = random_prefix(config, seed, data.draw(prefix_strategy(config), label="prefix plies"))

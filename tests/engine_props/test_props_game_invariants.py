@@ -65,12 +65,12 @@ def check_move_json_round_trip(state, move) -> None:
 
 
 @pytest.mark.parametrize("config", ALL_CONFIGS)
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), prefix=st.data())
 def test_random_game_invariants(config, seed, prefix):
     plies = prefix.draw(prefix_strategy(config), label="prefix plies")
     state, agent = random_prefix(config, seed, plies)
-    check_window(state, agent, window=25, all_moves_every=8)
+    check_window(state, agent, window=40, all_moves_every=6)
 
 
 @pytest.mark.slow

@@ -61,7 +61,7 @@ def assert_rejected(state, move) -> None:
 
 
 @pytest.mark.parametrize("config", ALL_CONFIGS)
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), data=st.data())
 def test_off_set_moves_are_rejected(config, seed, data):
     state, _ = random_prefix(config, seed, data.draw(prefix_strategy(config), label="prefix plies"))
