@@ -12,7 +12,6 @@ from engine import validate_game
 from ringrift_lake import tables
 from ringrift_lake.cli import main as cli
 from ringrift_lake.promotion.registry import config_rows
-from ringrift_lake.query import connect
 
 CONFIG = "square8_2p"
 
@@ -83,11 +82,17 @@ def test_heuristic_and_a_policy_model_through_evaluate_elo_promote(lake, tmp_pat
     assert json.loads(rows[model_id]["decision"])["outcome"] == "reject"
     assert sum(r["status"] == "champion" for r in rows.values()) == (1 if expected == "champion" else 0)
 
-    con = connect(lake)
-    snapshots = con.execute("SELECT snapshot_id, max(matches_version) v, count(*) n FROM elo "
-                            "WHERE config = 'square8_2p' GROUP BY snapshot_id ORDER BY v").fetchall()
-    assert [n for _, _, n in snapshots] == [2, 3]
-    assert snapshots[0][1] < snapshots[1][1]
-    per_player = dict(con.execute("SELECT p, count(*) FROM (SELECT unnest(players) p FROM matches) GROUP BY p")
-                      .fetchall())
+    capsys.readouterr()
+    snapshots = _sql(capsys, "SELECT snapshot_id, max(matches_version) v, count(*) n FROM elo "
+                             "WHERE config = 'square8_2p' GROUP BY snapshot_id ORDER BY v")
+    assert [r["n"] for r in snapshots] == [2, 3]
+    assert snapshots[0]["v"] < snapshots[1]["v"]
+    seats = _sql(capsys, "SELECT p, count(*) n FROM (SELECT unnest(players) p FROM matches) GROUP BY p")
+    per_player = {r["p"]: r["n"] for r in seats}
     assert per_player[f"model:{model_id}"] == 8 and per_player["heuristic"] == 44
+
+
+def _sql(capsys, query: str) -> list[dict]:
+    """Rows of `ringrift-lake sql --format json`."""
+    assert cli(["sql", "--format", "json", query]) == 0
+    return json.loads(capsys.readouterr().out)
