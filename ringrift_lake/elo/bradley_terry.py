@@ -120,7 +120,7 @@ def fit_bradley_terry(pairs: PairwiseResults, anchor: str = ANCHOR_PLAYER, ancho
     ridge_vec[a] = 0.0
     theta = np.zeros(n)
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    for iterations in range(1, max_iter + 1 if free.size else 1):
         grad, hess, _ = _gradient_hessian(theta, pairs, ridge_vec)
         g, h = grad[free], hess[np.ix_(free, free)]
         step = np.linalg.solve(-h, g)
@@ -136,10 +136,10 @@ def fit_bradley_terry(pairs: PairwiseResults, anchor: str = ANCHOR_PLAYER, ancho
         if np.max(np.abs(t * step)) < tol:
             break
     grad, hess, resid = _gradient_hessian(theta, pairs, ridge_vec)
-    cov = np.linalg.inv(-hess[np.ix_(free, free)])
+    cov = np.linalg.inv(-hess[np.ix_(free, free)]) if free.size else np.zeros((0, 0))
     var = np.diag(cov).copy()
     sandwich = pairs.multiplayer()
-    if sandwich:
+    if sandwich and free.size:
         robust = cov @ _clustered_information(pairs, resid, n)[np.ix_(free, free)] @ cov
         var = np.maximum(var, np.diag(robust))
     stderr = np.zeros(n)

@@ -80,3 +80,8 @@ def test_pairs_skip_same_player_seats_and_unfinished_games():
 def test_fit_without_the_anchor_is_refused():
     with pytest.raises(ValueError, match="anchor"):
         _fit([match_row("square8_2p", ["model:a", "model:b"], [1, 2])])
+
+
+def test_only_the_anchor_gives_just_the_anchor():
+    fit = _fit([match_row("square8_2p", ["random", "random"], [1, 2])])
+    assert fit.players == ("random",) and fit.rating("random") == 400.0 and fit.error("random") == 0.0
