@@ -7,7 +7,10 @@ from dataclasses import dataclass, fields, replace
 @dataclass(frozen=True)
 class HeuristicWeights:
     # Material and the elimination race (eliminations credited to the mover count toward victory).
-    eliminated: float = 112.0     # one ring credited to the mover (own or opponent's ring)
+    eliminated: float = 112.0     # one ring credited to the mover (own or opponent's ring): 2 players, small board
+    eliminated_large: float = 6.0  # the same on square19/hexagonal (2 players), where the long endgame punishes
+                                  # racing our own rings off the board (we end with none left to act with)
+    eliminated_multi: float = 4.0  # 3-4 players: our own rings alone cannot reach the threshold R(n+1)/3
     ring: float = 2.0             # one ring of the mover's colour still in play (opponents' count negative)
     win: float = 10000.0          # the move reaches a victory threshold
     # Board presence.

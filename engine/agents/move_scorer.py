@@ -13,6 +13,7 @@ from .decision_scores import DecisionScores
 from .pocket_scores import PocketScores
 
 NEG = float("-inf")
+LARGE_BOARD_CELLS = 100  # square8/hex8 have 64/61 cells, square19/hexagonal 361/469
 
 
 class MoveScorer(DecisionScores, PocketScores):
@@ -36,6 +37,12 @@ class MoveScorer(DecisionScores, PocketScores):
         self.line_len = (getattr(state, "line_length", None)
                          or line_length(geometry.board_type, state.num_players))
         self.elim_to_win = victory_threshold(state) - state.eliminated[me - 1]
+        if state.num_players > 2:
+            self.elim_weight = weights.eliminated_multi
+        elif geometry.n_cells > LARGE_BOARD_CELLS:
+            self.elim_weight = weights.eliminated_large
+        else:
+            self.elim_weight = weights.eliminated
         self.flip_value = 2.0 * weights.marker
         self.collapse_value = weights.territory - weights.marker
         self.my_hand = state.rings_in_hand[me - 1]
@@ -68,7 +75,7 @@ class MoveScorer(DecisionScores, PocketScores):
         return w.stack + w.stack_ring * height + w.cap_ring * cap
 
     def elim_gain(self, n: int) -> float:
-        return self.w.eliminated * n + (self.w.win if n and n >= self.elim_to_win else 0.0)
+        return self.elim_weight * n + (self.w.win if n and n >= self.elim_to_win else 0.0)
 
     def stacks_lost(self, n: int, credit: int = 0) -> float:
         """Penalty for losing control of n stacks when that leaves us none: an opponent who controls every
