@@ -9,7 +9,8 @@ Usage (one flag per knob):
     .venv/bin/python bench/engine_speed.py --configs hex8_3p,square8_4p
     .venv/bin/python bench/engine_speed.py --seconds 3           # CPU-seconds of playouts per configuration
     .venv/bin/python bench/engine_speed.py --heuristic-games 5   # heuristic self-play games timed (0: skip)
-    .venv/bin/python bench/engine_speed.py --winrate 100         # heuristic vs random, N games per board
+    .venv/bin/python bench/engine_speed.py --winrate 100         # heuristic vs random, N games per config
+    .venv/bin/python bench/engine_speed.py --winrate 30 --winrate-configs hex8_3p,square19_2p
     .venv/bin/python bench/engine_speed.py --profile square8_2p  # cProfile playouts of one config, hot spots
     .venv/bin/python bench/engine_speed.py --seed 7              # first game seed (games use seed, seed+1, ...)
 """
@@ -92,18 +93,19 @@ def heuristic_timing(games: int, seed: int) -> None:
           f"{total / games:.3f} CPU-s/game in all ({agents_only / games:.3f} in the agents); target < 0.5")
 
 
-def winrates(games: int, seed: int) -> None:
-    for config in WINRATE_CONFIGS:
+def winrates(configs, games: int, seed: int) -> None:
+    for config in configs:
+        players = parse_config(config)[1]
         wins = unfinished = 0
         for g in range(games):
-            heuristic_seat = 1 + g % 2
-            agents = [RandomAgent(seed + g), RandomAgent(seed + g)]
+            heuristic_seat = 1 + g % players
+            agents = [RandomAgent(seed + players * g + i) for i in range(players)]
             agents[heuristic_seat - 1] = HeuristicAgent(seed + g)
             state, _ = play(config, agents)
             wins += state.winner == heuristic_seat
             unfinished += state.status != "completed"
-        print(f"heuristic vs random {config}: {wins}/{games} won ({100.0 * wins / games:.1f}%), "
-              f"seats alternated, {unfinished} unfinished")
+        print(f"heuristic vs random {config}: {wins}/{games} won ({100.0 * wins / games:.1f}%; "
+              f"random alone: {100.0 / players:.0f}%), seats rotated, {unfinished} unfinished")
 
 
 def profile(config: str, seconds: float, seed: int) -> None:
@@ -118,7 +120,8 @@ def main(argv=None) -> int:
     p.add_argument("--configs", default=None, help="comma-separated configurations, e.g. hex8_3p,square8_2p")
     p.add_argument("--seconds", type=float, default=2.0, help="CPU-seconds of random playouts per config")
     p.add_argument("--heuristic-games", type=int, default=3, help="heuristic self-play games to time")
-    p.add_argument("--winrate", type=int, default=0, help="heuristic vs random games per board (0: skip)")
+    p.add_argument("--winrate", type=int, default=0, help="heuristic vs random games per config (0: skip)")
+    p.add_argument("--winrate-configs", default=",".join(WINRATE_CONFIGS), help="configs for --winrate")
     p.add_argument("--profile", default=None, metavar="CONFIG", help="cProfile random playouts of CONFIG")
     p.add_argument("--seed", type=int, default=1, help="first game seed")
     args = p.parse_args(argv)
@@ -130,7 +133,7 @@ def main(argv=None) -> int:
     if args.heuristic_games:
         heuristic_timing(args.heuristic_games, args.seed)
     if args.winrate:
-        winrates(args.winrate, args.seed)
+        winrates(args.winrate_configs.split(","), args.winrate, args.seed)
     return 0
 
 

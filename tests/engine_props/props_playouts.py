@@ -50,12 +50,13 @@ def play_match(config: str, agents: list, max_moves: int = MAX_MOVES):
 
 
 def heuristic_wins(config: str, games: int, first_seed: int) -> int:
-    """Games the heuristic agent wins against the random agent, seats alternated game by game."""
+    """Games the heuristic agent wins against random agents in the other seats, its seat rotating."""
+    players = parse_config(config)[1]
     wins = 0
     for g in range(games):
         seed = first_seed + g
-        seat = 1 + g % 2
-        agents = [RandomAgent(seed), RandomAgent(seed)]
+        seat = 1 + g % players
+        agents = [RandomAgent(seed * players + i) for i in range(players)]
         agents[seat - 1] = HeuristicAgent(seed)
         wins += play_match(config, agents)[0].winner == seat
     return wins

@@ -117,3 +117,16 @@ def test_heuristic_beats_random_square8_200_games():
 @pytest.mark.slow
 def test_heuristic_beats_random_hex8_200_games():
     assert heuristic_wins("hex8_2p", 200, first_seed=20_000) >= 160
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", ["square8_3p", "square8_4p", "hex8_3p", "hex8_4p"])
+def test_heuristic_beats_random_multiplayer(config):
+    # Random alone wins 1 game in 3 (or 4); the heuristic must at least win half.
+    assert heuristic_wins(config, 60, first_seed=30_000) >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", ["square19_2p", "hexagonal_2p"])
+def test_heuristic_beats_random_large_boards(config):
+    assert heuristic_wins(config, 20, first_seed=40_000) >= 14
