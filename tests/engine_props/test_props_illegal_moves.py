@@ -77,3 +77,14 @@ def test_off_set_moves_are_rejected(config, seed, data):
     for move in off_set:
         assert_rejected(state, move)
     assert {m.key() for m in legal_moves(state)} == legal_keys
+
+
+@pytest.mark.parametrize("config", ["square8_2p", "square8_4p", "hex8_2p", "hex8_3p"])
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_finished_game_offers_and_accepts_nothing(config, seed):
+    state, _ = random_prefix(config, seed, 10_000)
+    assert state.status == "completed" and state.winner in range(1, state.num_players + 1)
+    assert legal_moves(state) == []
+    for move in foreign_type_moves(state, [0, state.geometry.n_cells - 1]):
+        assert_rejected(state, move)
