@@ -8,11 +8,11 @@ Usage (one flag per knob):
     .venv/bin/python bench/engine_speed.py --all                 # all 12 configurations
     .venv/bin/python bench/engine_speed.py --configs hex8_3p,square8_4p
     .venv/bin/python bench/engine_speed.py --seconds 3           # CPU-seconds of playouts per configuration
-    .venv/bin/python bench/engine_speed.py --heuristic-games 5   # heuristic self-play games timed (0: skip)
+    .venv/bin/python bench/engine_speed.py --heuristic-games 5   # heuristic self-play games timed (0 skips)
     .venv/bin/python bench/engine_speed.py --winrate 100         # heuristic vs random, N games per config
     .venv/bin/python bench/engine_speed.py --winrate 30 --winrate-configs hex8_3p,square19_2p
     .venv/bin/python bench/engine_speed.py --profile square8_2p  # cProfile playouts of one config, hot spots
-    .venv/bin/python bench/engine_speed.py --seed 7              # first game seed (games use seed, seed+1, ...)
+    .venv/bin/python bench/engine_speed.py --seed 7              # first game seed (then seed+1, ...)
 """
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def heuristic_timing(games: int, seed: int) -> None:
     moves = 0
     for g in range(games):
         t0 = time.process_time()
-        state, in_agents = play("square8_2p", [HeuristicAgent(seed + 2 * g), HeuristicAgent(seed + 2 * g + 1)])
+        agents = [HeuristicAgent(seed + 2 * g), HeuristicAgent(seed + 2 * g + 1)]
+        state, in_agents = play("square8_2p", agents)
         total += time.process_time() - t0
         agents_only += in_agents
         moves += state.move_count

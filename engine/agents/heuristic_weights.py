@@ -7,9 +7,9 @@ from dataclasses import dataclass, fields, replace
 @dataclass(frozen=True)
 class HeuristicWeights:
     # Material and the elimination race (eliminations credited to the mover count toward victory).
-    eliminated: float = 112.0     # one ring credited to the mover (own or opponent's ring): 2 players, small board
-    eliminated_large: float = 6.0  # the same on square19/hexagonal (2 players), where the long endgame punishes
-                                  # racing our own rings off the board (we end with none left to act with)
+    eliminated: float = 112.0     # one ring credited to the mover (own or opponent's), 2 players, small board
+    eliminated_large: float = 6.0  # the same on square19/hexagonal (2 players), where the long endgame
+                                  # punishes racing our own rings off the board (none left to act with)
     eliminated_multi: float = 4.0  # 3-4 players: our own rings alone cannot reach the threshold R(n+1)/3
     ring: float = 2.0             # one ring of the mover's colour still in play (opponents' count negative)
     win: float = 10000.0          # the move reaches a victory threshold
@@ -26,7 +26,7 @@ class HeuristicWeights:
     stuck: float = 3.0            # a stack that lands where it has no plain move and nothing to capture
     pocket_ring: float = 64.0     # each of our rings left in a closed pocket only an opponent can process
     chain_threat: float = 1.05    # after a move, each opponent stack we could capture next
-    last_stack: float = 10.5      # losing control of our last stack with no ring in hand (no real action left)
+    last_stack: float = 10.5      # losing our last stack with no ring in hand (no real action left)
     stranded: float = 500.0       # the same while more credits are needed than recovery can bring in time
     recovery_reach: float = 3.0   # credits still needed that recovery moves can plausibly bring in time
     no_stack: float = 14.0        # losing control of our last stack with rings still in hand

@@ -71,7 +71,8 @@ def test_off_set_moves_are_rejected(config, seed, data):
     legal_keys = {m.key() for m in legal}
     n = state.geometry.n_cells
     cells = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=6, unique=True), label="cells")
-    crafted = wrong_player_moves(state, legal) + wrong_cell_moves(state, cells) + foreign_type_moves(state, cells)
+    crafted = (wrong_player_moves(state, legal) + wrong_cell_moves(state, cells)
+               + foreign_type_moves(state, cells))
     off_set = [m for m in crafted if m.key() not in legal_keys]
     assert len(off_set) >= len(legal[:5])  # the wrong-player moves alone are always off the set
     for move in off_set:
