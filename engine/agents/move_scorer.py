@@ -1,10 +1,12 @@
 """One-ply move scores computed from the flat board arrays, without applying any move.
 
-A score is the change a move makes to the mover's evaluation: eliminations credited (the victory race),
-rings in play, territory, markers, control of stacks, plus two local tactical terms read off the rays of the
-landing cell (can an opponent capture the stack there next; how many opponent stacks can it capture). A
-placement is scored with the best move the placed stack could then make, since it must move this turn.
-Bookkeeping moves (`no_*_action`, skips) score 0; every other score is relative to that.
+A score is the change a move makes to the mover's evaluation: eliminations credited (the victory race;
+weighted by setting, see `HeuristicWeights`), rings in play and in hand, territory, markers, control of
+stacks (losing the last one is penalised), lines completed, plus local terms read off the rays and the
+neighbourhood of the landing cell: can an opponent capture the stack there next, how many opponent stacks can
+it capture, can it still move, does it sit in a small closed pocket (`PocketScores`). A placement is scored
+with the best move the placed stack could then make, since it must move this turn. Bookkeeping moves
+(`no_*_action`, skips) score 0; every other score is relative to that.
 """
 from __future__ import annotations
 
