@@ -7,7 +7,7 @@
 Synthetic shards (the real encoder's plane/global shapes and action-space size,
 random planes, one-hot targets) are written to a temporary folder with
 np.savez unless --shards is given. Three figures:
-  loader   batches gathered from the memory-mapped shards, no model (one thread);
+  loader   batches gathered from the memory-mapped shards, no model (1 and N threads);
   model    forward + backward + AdamW on batches already in memory (the same
            loss code as training, autocast + channels_last on CUDA);
   together the model fed by the background prefetcher, as `fit` runs it.
@@ -90,15 +90,19 @@ class GpuUtilisation:
         return f"GPU utilisation: mean {np.mean(self.samples):.0f}%, max {max(self.samples):.0f}% ({len(self.samples)} samples)"
 
 
-def loader_rate(shards: ShardSet, batch_size: int, batches: int) -> float:
-    rng, done, started = np.random.default_rng(1), 0, time.perf_counter()
-    while done < batches:
-        for batch in shards.train_batches(batch_size, rng):
-            to_tensors(batch, False)
-            done += 1
-            if done >= batches:
-                break
-    return batches * batch_size / (time.perf_counter() - started)
+def loader_rate(shards: ShardSet, batch_size: int, batches: int, workers: int) -> float:
+    """Samples/s of the loader alone: `workers` threads gathering batches (as `fit` runs them), no model."""
+    rng = np.random.default_rng(1)
+    chunks = []
+    while len(chunks) < batches:
+        chunks += shards.train_chunks(batch_size, rng)
+    feed = Prefetcher(chunks[:batches], lambda refs: to_tensors(shards.gather(refs), False), depth=8, workers=workers)
+    started = time.perf_counter()
+    try:
+        done = sum(t["planes"].shape[0] for t in feed)
+    finally:
+        feed.close()
+    return done / (time.perf_counter() - started)
 
 
 def model_rate(model, batches_in_memory: list, device, steps: int, warmup: int, tensors_from=None) -> float:
@@ -135,6 +139,7 @@ def main() -> int:
     p.add_argument("--steps", type=int, default=20, help="timed model steps")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--loader-batches", type=int, default=100)
+    p.add_argument("--loader-workers", type=int, default=2, help="loader threads (as train --loader-workers)")
     p.add_argument("--channels", type=int, default=96)
     p.add_argument("--blocks", type=int, default=6)
     p.add_argument("--device", default="cpu")
@@ -158,27 +163,32 @@ def main() -> int:
         print(f"{args.board} {args.players}p: planes {shards.planes_chw}, globals {shards.global_size}, "
               f"policy {space.size}; model {args.channels}x{args.blocks} {parameter_count(model):,} params; "
               f"device {device}, torch threads {torch.get_num_threads()}, batch {args.batch_size}")
-        loader = loader_rate(shards, args.batch_size, args.loader_batches)
+        loader_1 = loader_rate(shards, args.batch_size, args.loader_batches, 1)
+        loader_n = loader_rate(shards, args.batch_size, args.loader_batches, args.loader_workers)
         in_memory = [to_tensors(b, False) for _, b in zip(range(4), shards.train_batches(args.batch_size,
                                                                                         np.random.default_rng(2)))]
         util = GpuUtilisation(device) if device.type == "cuda" else None
         if util:
             util.__enter__()
         model_only = model_rate(model, in_memory, device, args.steps, args.warmup)
-        feed = Prefetcher((to_tensors(b, device.type == "cuda") for _ in range(1000)
-                           for b in shards.train_batches(args.batch_size, np.random.default_rng(3))), depth=4)
+        pin, rng, chunks = device.type == "cuda", np.random.default_rng(3), []
+        while len(chunks) < args.warmup + args.steps:
+            chunks += shards.train_chunks(args.batch_size, rng)
+        feed = Prefetcher(chunks, lambda refs: to_tensors(shards.gather(refs), pin), depth=8,
+                          workers=args.loader_workers)
         try:
             together = model_rate(model, [], device, args.steps, args.warmup, tensors_from=iter(feed))
         finally:
             feed.close()
         if util:
             util.__exit__(None, None, None)
-        print(f"{'loader (no model)':<28}{loader:>12,.0f} samples/s")
-        print(f"{'model step (data in memory)':<28}{model_only:>12,.0f} samples/s")
-        print(f"{'model fed by prefetcher':<28}{together:>12,.0f} samples/s")
+        print(f"{'loader, 1 thread (no model)':<34}{loader_1:>12,.0f} samples/s")
+        print(f"{f'loader, {args.loader_workers} threads (no model)':<34}{loader_n:>12,.0f} samples/s")
+        print(f"{'model step (data in memory)':<34}{model_only:>12,.0f} samples/s")
+        print(f"{'model fed by the loader threads':<34}{together:>12,.0f} samples/s")
         if util:
             print(util.summary())
-        ratio = loader / model_only
+        ratio = max(loader_1, loader_n) / model_only
         verdict = "OK" if ratio >= 5 else "TOO SLOW"
         print(f"loader / model = {ratio:.1f}x (needs >= 5x): {verdict}")
         return 0 if ratio >= 5 else 1

@@ -38,6 +38,7 @@ class FitSettings:
     device: str = "cpu"
     amp: str = "auto"          # auto | bf16 | fp16 | off (autocast is used on CUDA only)
     prefetch: int = 4
+    loader_workers: int = 2
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
 
 
@@ -132,8 +133,9 @@ def fit(model, shards: ShardSet, s: FitSettings) -> dict:
     history, stopped_early = [], False
     model.train()
     for epoch in range(1, s.epochs + 1):
-        prefetch = Prefetcher((to_tensors(b, device.type == "cuda") for b in shards.train_batches(s.batch_size, rng)),
-                              depth=s.prefetch)
+        pin = device.type == "cuda"
+        prefetch = Prefetcher(shards.train_chunks(s.batch_size, rng), lambda refs: to_tensors(shards.gather(refs), pin),
+                              depth=s.prefetch, workers=s.loader_workers)
         sums, seen, started = np.zeros(2), 0, time.perf_counter()
         try:
             for t in prefetch:

@@ -132,13 +132,17 @@ class ShardSet:
         return Batch(np.asarray(shard["planes_nchw"][rows]), np.asarray(shard["globals_nf"][rows]),
                      row_k, index_k, prob_k, top_b, np.asarray(shard["values_nseat"][rows]))
 
-    def train_batches(self, batch_size: int, rng: np.random.Generator):
-        """One epoch of random batches over the training samples (the last partial batch is dropped
-        unless it is the only one)."""
+    def train_chunks(self, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+        """One epoch's batches as sample refs, shuffled (the last partial batch is dropped unless it
+        is the only one); `gather` turns a chunk into a Batch."""
         order = rng.permutation(self.train_refs)
         stop = max(len(order) - len(order) % batch_size, min(len(order), batch_size))
-        for start in range(0, stop, batch_size):
-            yield self.gather(order[start:start + batch_size])
+        return [order[start:start + batch_size] for start in range(0, stop, batch_size)]
+
+    def train_batches(self, batch_size: int, rng: np.random.Generator):
+        """One epoch of random batches over the training samples, gathered in this thread."""
+        for chunk in self.train_chunks(batch_size, rng):
+            yield self.gather(chunk)
 
     def val_batches(self, batch_size: int):
         for start in range(0, len(self.val_refs), batch_size):
@@ -157,37 +161,45 @@ def _concat(parts: list[Batch]) -> Batch:
 
 
 class Prefetcher:
-    """Runs an iterator on a background thread, `depth` items ahead; re-raises its errors in the consumer."""
+    """Applies `produce` to each of `items` on `workers` background threads, up to `depth` results
+    ahead, and yields the results in the order of `items` (so runs stay reproducible): worker w
+    takes items w, w + workers, ... A worker's error is re-raised in the consumer at its place.
+    numpy's gathers release the GIL, so threads add up."""
 
     _DONE = object()
 
-    def __init__(self, iterator, depth: int = 4):
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+    def __init__(self, items, produce=lambda item: item, depth: int = 4, workers: int = 1):
+        items = list(items)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(iterator,), daemon=True, name="shard-prefetch")
-        self._thread.start()
+        self._queues = [queue.Queue(maxsize=max(1, depth // workers)) for _ in range(workers)]
+        self._threads = [threading.Thread(target=self._run, args=(items[w::workers], self._queues[w], produce),
+                                          daemon=True, name=f"shard-prefetch-{w}") for w in range(workers)]
+        for thread in self._threads:
+            thread.start()
 
-    def _put(self, item) -> bool:
+    def _put(self, q: queue.Queue, item) -> bool:
         while not self._stop.is_set():
             try:
-                self._queue.put(item, timeout=0.1)
+                q.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def _run(self, iterator) -> None:
+    def _run(self, my_items: list, q: queue.Queue, produce) -> None:
         try:
-            for item in iterator:
-                if not self._put(item):
+            for item in my_items:
+                if not self._put(q, produce(item)):
                     return
-            self._put(self._DONE)
+            self._put(q, self._DONE)
         except BaseException as exc:   # handed to the consumer, which re-raises it
-            self._put(exc)
+            self._put(q, exc)
 
     def __iter__(self):
+        k = 0
         while True:
-            item = self._queue.get()
+            item = self._queues[k % len(self._queues)].get()
+            k += 1
             if item is self._DONE:
                 return
             if isinstance(item, BaseException):
@@ -196,4 +208,5 @@ class Prefetcher:
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)

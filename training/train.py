@@ -99,7 +99,8 @@ def run(args: argparse.Namespace, log=None) -> TrainResult:
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min_ratio=args.lr_min_ratio,
         weight_decay=args.weight_decay, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
         patience=args.patience, value_weight=args.value_weight, grad_clip=args.grad_clip, seed=args.seed,
-        device=str(device), amp=args.amp, prefetch=args.prefetch)
+        device=str(device), amp=args.amp, prefetch=args.prefetch,
+        loader_workers=args.loader_workers)
     if log is not None:
         settings.log = log
     settings.log(f"train {args.config}: {len(shards.train_refs)} train / {len(shards.val_refs)} val positions from "

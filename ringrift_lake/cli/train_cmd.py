@@ -39,7 +39,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
     p.add_argument("--amp", default="auto", choices=("auto", "bf16", "fp16", "off"), help="autocast on CUDA")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--prefetch", type=int, default=4, help="batches prepared ahead by the loader thread")
+    p.add_argument("--prefetch", type=int, default=4, help="batches prepared ahead by the loader threads")
+    p.add_argument("--loader-workers", type=int, default=2, help="loader threads gathering batches")
     p.add_argument("--model-id", help="model id to write (default: <config>-<UTC time>-<random>)")
     p.add_argument("--no-register", action="store_true", help="write the checkpoint but no models row")
 

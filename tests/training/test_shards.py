@@ -72,12 +72,24 @@ def test_train_and_validation_games_are_disjoint_and_cover_everything(learnable_
     assert sum(b.size for b in epoch) == len(shards.train_refs) // 64 * 64
 
 
-def test_prefetcher_yields_everything_and_reraises_errors():
-    assert list(Prefetcher(iter(range(10)), depth=2)) == list(range(10))
+@pytest.mark.parametrize("workers", [1, 3])
+def test_prefetcher_yields_every_result_in_order_and_reraises_errors_in_place(workers):
+    assert list(Prefetcher(range(10), lambda k: k * k, depth=2, workers=workers)) == [k * k for k in range(10)]
 
-    def broken():
-        yield 1
-        raise OSError("disk gone")
+    def produce(k):
+        if k == 4:
+            raise OSError("disk gone")
+        return k
 
+    got = []
     with pytest.raises(OSError, match="disk gone"):
-        list(Prefetcher(broken()))
+        for item in Prefetcher(range(10), produce, workers=workers):
+            got.append(item)
+    assert got == [0, 1, 2, 3]
+
+
+def test_prefetcher_closed_early_stops_its_threads():
+    feed = Prefetcher(range(1000), lambda k: k, depth=2, workers=2)
+    assert next(iter(feed)) == 0
+    feed.close()
+    assert not any(t.is_alive() for t in feed._threads)
