@@ -34,10 +34,15 @@ def _splitmix64(x_u64: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
+def split_score(game_key_n: np.ndarray) -> np.ndarray:
+    """uint64 [N]: a per-game pseudo-random score in [0, 1e6) deciding the game's side."""
+    keys = np.asarray(game_key_n, dtype=np.int64).view(np.uint64) ^ np.uint64(SPLIT_SALT)
+    return _splitmix64(keys) % np.uint64(1_000_000)
+
+
 def is_validation(game_key_n: np.ndarray, fraction: float) -> np.ndarray:
     """bool [N]: which samples belong to validation games (deterministic, per game)."""
-    keys = np.asarray(game_key_n, dtype=np.int64).view(np.uint64) ^ np.uint64(SPLIT_SALT)
-    return (_splitmix64(keys) % np.uint64(1_000_000)) < np.uint64(round(fraction * 1_000_000))
+    return split_score(game_key_n) < np.uint64(round(fraction * 1_000_000))
 
 
 def open_shard(path: str) -> dict[str, np.ndarray]:
@@ -90,15 +95,22 @@ class ShardSet:
             raise ValueError(f"shards disagree on plane shape {shapes} or globals size {gsizes}")
         self.planes_chw = tuple(int(v) for v in shapes.pop())
         self.global_size = int(gsizes.pop())
-        train, val = [], []
+        refs, scores = [], []
         for shard_id, shard in enumerate(self.shards):
             rows = np.arange(shard["planes_nchw"].shape[0], dtype=np.int64)
-            refs = (np.int64(shard_id) << _ROW_BITS) | rows
-            in_val = is_validation(shard["game_key_n"][:], val_fraction)
-            train.append(refs[~in_val])
-            val.append(refs[in_val])
-        self.train_refs = np.concatenate(train)
-        self.val_refs = np.concatenate(val)
+            refs.append((np.int64(shard_id) << _ROW_BITS) | rows)
+            scores.append(split_score(shard["game_key_n"][:]))
+        refs_n, scores_n = np.concatenate(refs), np.concatenate(scores)
+        in_val = scores_n < np.uint64(round(val_fraction * 1_000_000))
+        distinct = np.unique(scores_n)
+        if val_fraction > 0 and len(distinct) >= 2:
+            # small datasets: keep at least one game on each side (the lowest / highest scores)
+            if not in_val.any():
+                in_val = scores_n == distinct[0]
+            elif in_val.all():
+                in_val = scores_n != distinct[-1]
+        self.train_refs = refs_n[~in_val]
+        self.val_refs = refs_n[in_val]
 
     @property
     def max_policy_index(self) -> int:

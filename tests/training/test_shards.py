@@ -93,3 +93,12 @@ def test_prefetcher_closed_early_stops_its_threads():
     assert next(iter(feed)) == 0
     feed.close()
     assert not any(t.is_alive() for t in feed._threads)
+
+
+def test_a_small_dataset_keeps_at_least_one_game_on_each_side(tmp_path):
+    path = write_learnable_shard(tmp_path / "few.npz", 40, first_game=0, seed=0, games_per_shard=4)
+    shards = ShardSet([path], val_fraction=0.0001)
+    game = lambda refs: {int(shards.shards[0]["game_key_n"][r & ((1 << 40) - 1)]) for r in refs}
+    assert len(game(shards.val_refs)) == 1 and len(game(shards.train_refs)) == 3
+    shards = ShardSet([path], val_fraction=0.9999)
+    assert len(game(shards.train_refs)) == 1 and len(game(shards.val_refs)) == 3
