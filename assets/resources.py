@@ -71,6 +71,8 @@ class EvalSettings(dg.ConfigurableResource):
     games_per_opponent: int = Field(default=40, description="gauntlet games against each opponent")
     workers: int = Field(default=1, description="gauntlet worker processes (1 = inside the run's process)")
     min_games: int = Field(default=40, description="games per opponent the promotion rule needs")
+    max_moves: int = Field(default=0, description="end a gauntlet game unfinished after this many moves "
+                                                  "(0 = twice the board's longest plausible game)")
 
 
 class RetrainPolicy(dg.ConfigurableResource):
@@ -98,7 +100,8 @@ def default_resources() -> dict:
         "evaluation": EvalSettings(
             games_per_opponent=env_int("RINGRIFT_GAUNTLET_GAMES", 40),
             workers=env_int("RINGRIFT_GAUNTLET_WORKERS", 1),
-            min_games=env_int("RINGRIFT_PROMOTION_MIN_GAMES", 40)),
+            min_games=env_int("RINGRIFT_PROMOTION_MIN_GAMES", 40),
+            max_moves=env_int("RINGRIFT_GAUNTLET_MAX_MOVES", 0)),
         "retrain_policy": RetrainPolicy(
             ratio=env_float("RINGRIFT_RETRAIN_RATIO", 0.25),
             min_samples=env_int("RINGRIFT_RETRAIN_MIN_SAMPLES", 20000),

@@ -17,6 +17,17 @@ from assets.partitions import configs
 from assets.resources import EvalSettings, LakeResource
 
 
+def move_cap(config: str, max_moves: int) -> int:
+    """The gauntlet's move cap: the setting, else twice the longest plausible game of the board (the
+    quality checks' bound), so two players that never finish cannot hold the run forever."""
+    if max_moves:
+        return max_moves
+    from engine import parse_config
+    from ringrift_lake.checks.definitions import LENGTH_BOUNDS
+
+    return 2 * LENGTH_BOUNDS[parse_config(config)[0]][1]
+
+
 class CandidateConfig(dg.Config):
     model_id: str = ""      # empty: the config's newest candidate still waiting for a decision
 
@@ -35,8 +46,9 @@ def gauntlet_matches(context: dg.AssetExecutionContext, config: CandidateConfig,
     cfg = context.partition_key
     the_lake = lake.lake()
     model_id = resolve_candidate(the_lake, cfg, config.model_id)
+    cap = move_cap(cfg, evaluation.max_moves)
     report = run_gauntlet(the_lake, cfg, model_id, games_per_opponent=evaluation.games_per_opponent,
-                          workers=evaluation.workers, progress=False)
+                          workers=evaluation.workers, max_moves=cap, progress=False)
     context.log.info(f"{cfg}: gauntlet {report.gauntlet_id} of {model_id}: {report.games} games in "
                      f"{report.wall_s:.0f}s; {json.dumps(report.per_opponent)}")
     return dg.MaterializeResult(
@@ -46,6 +58,7 @@ def gauntlet_matches(context: dg.AssetExecutionContext, config: CandidateConfig,
             "gauntlet_id": report.gauntlet_id,
             "games": report.games,
             "opponents": ", ".join(report.opponents),
+            "move_cap": cap,
             "matches_version": report.matches_version,
             "raw_games_version": report.raw_games_version,
             "wall_s": round(report.wall_s, 1),
