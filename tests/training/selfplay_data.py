@@ -65,6 +65,20 @@ def write_shard(path, samples: dict, rows: np.ndarray) -> str:
     return str(path)
 
 
+class _ShowEveryPosition:
+    """A seat that first shows the position to every agent of the table keeping a history (`observe`),
+    so the policy agent sees the same history frames as in training."""
+
+    def __init__(self, agent, table: list):
+        self.agent, self.table = agent, table
+
+    def select_move(self, state, legal):
+        for member in self.table:
+            if hasattr(member, "observe"):
+                member.observe(state)
+        return self.agent.select_move(state, legal)
+
+
 def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int, seed: int,
                     max_moves: int = 600) -> float:
     """Share of `games` won by the policy agent against random agents, seats rotated; a game still
@@ -74,6 +88,7 @@ def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int
         seat = g % num_players
         agents = [RandomAgent(seed=seed * 1000 + g * 10 + k) for k in range(num_players)]
         agents[seat] = agent_factory(seed * 1000 + g)
-        played = play_game(board_type, num_players, agents, seed=seed * 1000 + g, max_moves=max_moves)
+        seats = [_ShowEveryPosition(a, agents) for a in agents]
+        played = play_game(board_type, num_players, seats, seed=seed * 1000 + g, max_moves=max_moves)
         wins += played.winner == seat + 1
     return wins / games

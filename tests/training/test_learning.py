@@ -23,7 +23,7 @@ from selfplay_data import policy_win_rate, selfplay_samples, write_shard
 
 
 def train_on_selfplay(tmp_path, positions: int, channels: int, blocks: int, epochs: int, seed: int,
-                      batch_size: int = 64, lr: float = 3e-3):
+                      batch_size: int = 64, lr: float = 3e-3, value_weight: float = 1.0):
     samples = selfplay_samples("square8", 2, positions, seed=seed)
     n = len(samples["index"])
     path = write_shard(tmp_path / "selfplay.npz", samples, np.arange(n))
@@ -34,7 +34,7 @@ def train_on_selfplay(tmp_path, positions: int, channels: int, blocks: int, epoc
     model = build_model(architecture_for("square8", 2, shards.planes_chw, shards.global_size, space.size,
                                          space.n_planes, channels=channels, blocks=blocks))
     metrics = fit(model, shards, FitSettings(epochs=epochs, batch_size=batch_size, lr=lr, warmup_steps=20,
-                                             patience=3, seed=seed, log=print))
+                                             patience=3, seed=seed, value_weight=value_weight, log=print))
     return samples, shards, model, metrics
 
 
