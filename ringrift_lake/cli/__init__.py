@@ -4,11 +4,16 @@ Each subcommand lives in its own module of this package and exposes
 `register(subparsers)`, which adds its parser and sets `func` to the callable
 that runs it (returning the process exit code). Add a module name to
 `COMMANDS` to make it appear.
+
+Bad input (an unknown config or model, a missing checkpoint...) surfaces as
+ValueError/LookupError from the library; the dispatcher prints it as one
+`error:` line and exits 2. `RINGRIFT_DEBUG=1` shows the traceback instead.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS = (
@@ -43,7 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, LookupError) as exc:
+        if os.environ.get("RINGRIFT_DEBUG"):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -25,16 +25,6 @@ def register(sub) -> None:
 
 
 def _run(args) -> int:
-    import sys
-
-    try:
-        return _run_checked(args)
-    except (ValueError, LookupError) as exc:   # bad config/model, missing checkpoint, no anchor player
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _run_checked(args) -> int:
     from engine import parse_config
 
     from ringrift_lake.location import Lake
