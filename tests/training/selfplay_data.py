@@ -17,22 +17,45 @@ from ringrift_lake.encoding import encoder_for
 from ringrift_lake.encoding.targets import final_seat_values, relative_values
 
 
-def selfplay_samples(board_type: str, num_players: int, positions: int, seed: int) -> dict:
-    """Arrays of >= `positions` samples from whole heuristic games, plus `legal_indices` (list of arrays)."""
+class ExploringHeuristic:
+    """The heuristic agent, except that with probability `epsilon` it plays a random legal move; those
+    plies are remembered (`explored`) so they are not used as policy targets. The greedy heuristic is
+    nearly deterministic, so without exploration its selfplay games cover a narrow set of positions."""
+
+    def __init__(self, seed: int, epsilon: float):
+        self.heuristic, self.random = HeuristicAgent(seed=seed), RandomAgent(seed=seed + 1)
+        self.rng, self.epsilon, self.explored = np.random.default_rng(seed), epsilon, set()
+
+    def select_move(self, state, legal):
+        if len(legal) > 1 and self.rng.random() < self.epsilon:
+            self.explored.add(state.move_count)
+            return self.random.select_move(state, legal)
+        return self.heuristic.select_move(state, legal)
+
+
+def selfplay_samples(board_type: str, num_players: int, positions: int, seed: int, epsilon: float = 0.0) -> dict:
+    """Arrays of >= `positions` samples from whole heuristic games (exploring with `epsilon`; explored
+    plies are played but not sampled), plus `legal` (the legal policy indices of each sample)."""
     encoder = encoder_for(board_type)
     space = encoder.action_space
     out = {k: [] for k in ("planes", "globals", "index", "values", "mover", "game", "ply", "legal")}
     game_no = 0
     while len(out["index"]) < positions:
         game_seed = seed * 100_003 + game_no
-        agents = [HeuristicAgent(seed=game_seed * 7 + k) for k in range(num_players)]
+        agents = [ExploringHeuristic(game_seed * 7 + k, epsilon) for k in range(num_players)]
         played = play_game(board_type, num_players, agents, seed=game_seed)
         game_no += 1
         if played.winner is None:
             continue
+        explored = set().union(*(a.explored for a in agents))
         state, history, movers = new_game(board_type, num_players), [], []
         key = zlib.crc32(f"{board_type}-{game_seed}".encode())
         for ply, move in enumerate(played.moves):
+            if ply in explored:
+                history.append(state.copy())
+                history = history[-encoder.history:]
+                apply_move(state, move)
+                continue
             legal = legal_moves(state)
             planes, globals_ = encoder.encode_state(state, history)
             out["planes"].append(planes)

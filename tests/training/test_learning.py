@@ -23,8 +23,8 @@ from selfplay_data import policy_win_rate, selfplay_samples, write_shard
 
 
 def train_on_selfplay(tmp_path, positions: int, channels: int, blocks: int, epochs: int, seed: int,
-                      batch_size: int = 64, lr: float = 3e-3, value_weight: float = 1.0):
-    samples = selfplay_samples("square8", 2, positions, seed=seed)
+                      batch_size: int = 64, lr: float = 3e-3, value_weight: float = 1.0, epsilon: float = 0.0):
+    samples = selfplay_samples("square8", 2, positions, seed=seed, epsilon=epsilon)
     n = len(samples["index"])
     path = write_shard(tmp_path / "selfplay.npz", samples, np.arange(n))
     shards = ShardSet([path], val_fraction=0.2)
