@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 @dataclass
 class DemoSettings:
     config: str = "square8_2p"
-    games: int = 40
-    epochs: int = 2
+    games: int = 100
+    epochs: int = 6
     batch_size: int = 128
     channels: int = 32
     blocks: int = 2

@@ -11,6 +11,7 @@ from assets.lake_info import config_rows, versions
 from assets.partitions import configs
 from assets.resources import LakeResource
 
+
 class ConsolidateConfig(dg.Config):
     workers: int = 0        # replay processes (0 = one per CPU core)
 

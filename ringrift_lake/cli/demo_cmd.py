@@ -8,8 +8,8 @@ def register(sub) -> None:
                                    "evaluate, Elo and promotion for one config, materialized in-process by "
                                    "Dagster on the instance in DAGSTER_HOME (default ./dagster_home).")
     p.add_argument("--config", default="square8_2p")
-    p.add_argument("--games", type=int, default=40, help="selfplay games (default 40)")
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--games", type=int, default=100, help="selfplay games (default 100)")
+    p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--channels", type=int, default=32, help="trunk width of the demo model (default 32)")
     p.add_argument("--blocks", type=int, default=2, help="residual blocks of the demo model (default 2)")
     p.add_argument("--gauntlet-games", type=int, default=12, help="gauntlet games per opponent (default 12)")
