@@ -6,7 +6,9 @@ picks the heuristic's move among the legal ones on held-out games far more often
 beats the random agent in most square8 games, because any fixed preference plays better than
 uniform noise.) The slow test is the full check: ~20,000 positions, a 48x3 model (a few CPU minutes; the
 default 96x6 runs at ~100 samples/s on one CPU core), >= 80% wins against random over 100 games,
-and the held-out choice check.
+and the held-out choice check. Measured so far (see docs/training.md): the held-out check passes by
+far (z ~ 76), but the win rate is 0.70-0.77, under the 0.8 bar: imitating the greedy heuristic
+from 20k positions does not yet carry over to positions random play leads to.
 """
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ def test_small_model_learns_the_heuristic_policy_on_held_out_games(tmp_path):
 def test_20k_positions_train_a_policy_that_beats_random_in_80_percent_of_100_games(tmp_path):
     torch.set_num_threads(2)
     samples, shards, model, metrics = train_on_selfplay(tmp_path, positions=20_000, channels=48, blocks=3,
-                                                        epochs=4, seed=2, batch_size=128, lr=2e-3)
+                                                        epochs=4, seed=2, batch_size=128, lr=2e-3, epsilon=0.2)
     encoder = encoder_for("square8")
     val_rows = np.sort(shards.val_refs & ((1 << 40) - 1))
     stats = held_out_choice_stats(model, samples, val_rows)
