@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import queue as queue_module
+from multiprocessing.connection import wait
 import secrets
 import sys
 import time
@@ -157,31 +157,30 @@ def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", wor
 def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress, start: float,
                    max_restarts: int) -> None:
     ctx = mp.get_context("spawn")
-    messages = ctx.Queue()
     restarts = {task.worker: 0 for task in tasks}
-    running: dict[int, tuple[WorkerTask, mp.Process]] = {}
+    running: dict[int, tuple[WorkerTask, mp.Process, object]] = {}
 
     def launch(task: WorkerTask) -> None:
-        process = ctx.Process(target=worker_main, args=(task, messages), name=f"selfplay-w{task.worker}",
+        receiver, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=worker_main, args=(task, sender), name=f"selfplay-w{task.worker}",
                               daemon=True)
         process.start()
-        running[task.worker] = (task, process)
+        sender.close()  # the worker holds the only write end: EOF here means it has exited
+        running[task.worker] = (task, process, receiver)
 
     for task in tasks:
         launch(task)
     try:
         while running:
-            try:
-                collector(messages.get(timeout=0.5))
-                while True:
-                    collector(messages.get_nowait())
-            except queue_module.Empty:
-                pass
+            for receiver in wait([r for _, _, r in running.values()], timeout=0.5):
+                _read(receiver, collector)
             bar.update(collector.report, time.monotonic() - start)
-            for worker, (task, process) in list(running.items()):
+            for worker, (task, process, receiver) in list(running.items()):
                 if process.is_alive():
                     continue
                 process.join()
+                _read(receiver, collector)
+                receiver.close()
                 del running[worker]
                 if worker in collector.done or process.exitcode == 0:
                     continue
@@ -194,16 +193,17 @@ def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress
                       f"({restarts[worker]}/{max_restarts}), it resumes after its committed games",
                       file=sys.stderr)
                 launch(replace(task, present=None))
-        _drain(messages, collector)
     finally:
-        for _, process in running.values():
+        for _, process, receiver in running.values():
             process.kill()
             process.join()
+            receiver.close()
 
 
-def _drain(messages, collector: _Collector) -> None:
-    while True:
-        try:
-            collector(messages.get(timeout=0.2))
-        except queue_module.Empty:
-            return
+def _read(receiver, collector: _Collector) -> None:
+    """Every whole message waiting on a worker's pipe; a message cut short by a kill is dropped."""
+    try:
+        while receiver.poll():
+            collector(receiver.recv())
+    except (EOFError, OSError):
+        pass

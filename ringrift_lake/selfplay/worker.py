@@ -133,10 +133,17 @@ def run_worker(task: WorkerTask, emit) -> None:
     emit(("done", task.worker))
 
 
-def worker_main(task: WorkerTask, queue) -> None:
-    """Entry point of a spawned worker process."""
-    parent = os.getppid()
-    run_worker(task, queue.put)
-    if os.getppid() != parent:
-        queue.cancel_join_thread()  # nobody reads the queue any more: do not block on it at exit
-    queue.close()
+def worker_main(task: WorkerTask, conn) -> None:
+    """Entry point of a spawned worker process: messages go to the parent over this worker's own pipe.
+
+    A pipe per worker (not one shared queue): a worker killed in the middle of
+    a send can only damage its own pipe, never a lock the other workers need.
+    """
+    def emit(message: tuple) -> None:
+        try:
+            conn.send(message)
+        except (BrokenPipeError, OSError):
+            pass  # the parent is gone; the commits themselves are already durable
+
+    run_worker(task, emit)
+    conn.close()
