@@ -14,6 +14,7 @@ import numpy as np
 from engine import apply_move, legal_moves, new_game, play_game
 from engine.agents import HeuristicAgent, RandomAgent
 from ringrift_lake.encoding import encoder_for
+from ringrift_lake.encoding.symmetry import COUNT, square_symmetries
 from ringrift_lake.encoding.targets import final_seat_values, relative_values
 
 
@@ -72,6 +73,26 @@ def selfplay_samples(board_type: str, num_players: int, positions: int, seed: in
         seat_values = final_seat_values(num_players, played.winner, final.eliminated, final.territory)
         out["values"].extend(relative_values(seat_values, np.array(movers), num_players))
         out["mover"].extend(movers)
+    return out
+
+
+def with_symmetries(samples: dict, board_type: str) -> dict:
+    """`samples` plus each sample seen through the 7 other symmetries of the square board (D4): planes
+    and the played and legal policy indices transformed together; a sample whose played move has no
+    remapped index (line and territory choices) is kept only as it is. Same game, ply, values."""
+    sym = square_symmetries(board_type)
+    out = {key: list(values) for key, values in samples.items()}
+    for k in range(1, COUNT):
+        index_map = sym.index_maps[k]
+        for i, played in enumerate(samples["index"]):
+            if index_map[played] < 0:
+                continue
+            out["planes"].append(sym.transform_planes(samples["planes"][i], k))
+            out["index"].append(int(index_map[played]))
+            legal = index_map[samples["legal"][i]]
+            out["legal"].append(legal[legal >= 0])
+            for key in ("globals", "values", "mover", "game", "ply"):
+                out[key].append(samples[key][i])
     return out
 
 
