@@ -33,8 +33,8 @@ def moves_from(s: GameState, cell: int, player: int, out: list, with_moves: bool
                 out.append(stack_move(player, cell, c))
 
 
-def can_act(s: GameState, cell: int, h: int, ch: int) -> bool:
-    """Would a stack of height h and cap ch at `cell` have at least one move_stack or capture?"""
+def can_act(s: GameState, cell: int, h: int, ch: int, with_moves: bool = True) -> bool:
+    """Would a stack of height h and cap ch at `cell` have a capture (or, with_moves, a move_stack)?"""
     sh = s.stack_height
     cap = s.cap_height
     co = s.collapsed_owner
@@ -54,35 +54,14 @@ def can_act(s: GameState, cell: int, h: int, ch: int) -> bool:
                         if j >= h:
                             return True
                 break
-            if i >= h:
+            if with_moves and i >= h:
                 return True
     return False
 
 
 def has_capture(s: GameState, cell: int) -> bool:
     """Does the stack at `cell` have at least one capture segment?"""
-    sh = s.stack_height
-    cap = s.cap_height
-    co = s.collapsed_owner
-    h = sh[cell]
-    ch = cap[cell]
-    for ray in s.geometry.live_rays[cell]:
-        i = 0
-        for c in ray:
-            i += 1
-            if co[c]:
-                break
-            if sh[c]:
-                if cap[c] <= ch:
-                    j = i
-                    for land in ray[i:]:
-                        j += 1
-                        if co[land] or sh[land]:
-                            break
-                        if j >= h:
-                            return True
-                break
-    return False
+    return can_act(s, cell, s.stack_height[cell], s.cap_height[cell], with_moves=False)
 
 
 def player_can_act(s: GameState, player: int) -> bool:
