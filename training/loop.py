@@ -74,8 +74,22 @@ def to_tensors(batch: Batch, pin: bool) -> dict[str, torch.Tensor]:
     out = {"planes": torch.from_numpy(batch.planes_bchw), "globals": torch.from_numpy(batch.globals_bg),
            "row": torch.from_numpy(batch.target_row_k), "index": torch.from_numpy(batch.target_index_k),
            "prob": torch.from_numpy(batch.target_prob_k), "top": torch.from_numpy(batch.target_top_b),
-           "values": torch.from_numpy(batch.values_b4)}
+           "values": torch.from_numpy(batch.values_b4), "legal_row": torch.from_numpy(batch.legal_row_l),
+           "legal_index": torch.from_numpy(batch.legal_index_l), "legal_known": torch.from_numpy(batch.legal_known_b)}
     return {k: v.pin_memory() for k, v in out.items()} if pin else out
+
+
+def legal_logits(logits_bp: torch.Tensor, t: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The logits with every index that is not a legal move of its sample set to -inf (samples whose
+    shard lists no legal moves keep the whole action space). The policy is then learnt as a choice
+    among the legal moves only: a forced move costs nothing, and rare decisions (a territory region
+    against skipping it) are not drowned by the moves that are never legal there."""
+    known_b = t["legal_known"]
+    if not bool(known_b.any()):
+        return logits_bp
+    allowed_bp = (~known_b)[:, None].expand_as(logits_bp).clone()
+    allowed_bp[t["legal_row"], t["legal_index"]] = True
+    return logits_bp.masked_fill(~allowed_bp, float("-inf"))
 
 
 def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, channels_last: bool):
@@ -84,9 +98,11 @@ def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, c
     planes = t["planes"].to(memory_format=torch.channels_last) if channels_last else t["planes"]
     with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
         logits_bp, values_b4 = model(planes, t["globals"])
-    logp_bp = F.log_softmax(logits_bp.float(), dim=1)
+    logits_bp = legal_logits(logits_bp.float(), t)
+    logp_bp = F.log_softmax(logits_bp, dim=1)
     batch = logits_bp.shape[0]
-    policy_ce = -(t["prob"] * logp_bp[t["row"], t["index"]]).sum() / batch
+    target_logp_k = logp_bp[t["row"], t["index"]]
+    policy_ce = -torch.where(t["prob"] > 0, t["prob"] * target_logp_k, 0.0).sum() / batch
     n = model.num_players
     value_mse = F.mse_loss(values_b4.float()[:, :n], t["values"][:, :n])
     hits = (logits_bp.argmax(dim=1) == t["top"]).sum()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ringrift_lake.encoding.planes import PLANE_UNITS
 from training.npz_mmap import map_npz
 
 REQUIRED = {
@@ -22,6 +23,9 @@ REQUIRED = {
     "value_n": (np.float32, 1), "player_to_move_n": (np.int8, 1), "game_key_n": (np.int64, 1),
     "ply_n": (np.int32, 1),
 }
+# Optional: the policy indices of each sample's legal moves (CSR like the policy target). With them the
+# policy loss is a softmax over the legal moves only; shards without them train over the whole space.
+LEGAL = {"legal_offsets": (np.int64, 1), "legal_indices": (np.int32, 1)}
 SPLIT_SALT = 0x5EED_0F_5A11
 _ROW_BITS = 40
 
@@ -54,13 +58,23 @@ def open_shard(path: str) -> dict[str, np.ndarray]:
     n = arrays["planes_nchw"].shape[0]
     for name, (dtype, ndim) in REQUIRED.items():
         a = arrays[name]
+        if name == "planes_nchw" and a.dtype == np.uint8:
+            dtype = np.uint8                            # the exporter's eighths (value * PLANE_UNITS)
         if a.dtype != dtype or a.ndim != ndim:
             raise ValueError(f"shard {path}: {name} is {a.dtype}{list(a.shape)}, expected {np.dtype(dtype)} rank {ndim}")
         if name not in ("policy_offsets", "policy_indices", "policy_probs") and a.shape[0] != n:
             raise ValueError(f"shard {path}: {name} has {a.shape[0]} rows, planes_nchw has {n}")
-    offsets = arrays["policy_offsets"]
-    if offsets.shape[0] != n + 1 or offsets[0] != 0 or offsets[-1] != arrays["policy_indices"].shape[0]:
-        raise ValueError(f"shard {path}: policy_offsets do not span policy_indices")
+    present = [name for name in LEGAL if name in arrays]
+    if len(present) == 1:
+        raise ValueError(f"shard {path} has {present[0]} without its partner")
+    for name in present:
+        dtype, ndim = LEGAL[name]
+        if arrays[name].dtype != dtype or arrays[name].ndim != ndim:
+            raise ValueError(f"shard {path}: {name} is {arrays[name].dtype}, expected {np.dtype(dtype)} rank {ndim}")
+    for kind in ["policy"] + (["legal"] if present else []):
+        offsets = arrays[f"{kind}_offsets"]
+        if offsets.shape[0] != n + 1 or offsets[0] != 0 or offsets[-1] != arrays[f"{kind}_indices"].shape[0]:
+            raise ValueError(f"shard {path}: {kind}_offsets do not span {kind}_indices")
     if arrays["policy_probs"].shape != arrays["policy_indices"].shape or arrays["values_nseat"].shape[1] != 4:
         raise ValueError(f"shard {path}: policy_probs/values_nseat have the wrong shape")
     return arrays
@@ -68,13 +82,16 @@ def open_shard(path: str) -> dict[str, np.ndarray]:
 
 @dataclass
 class Batch:
-    planes_bchw: np.ndarray      # float32 [B, C, H, W]
+    planes_bchw: np.ndarray      # float32 [B, C, H, W] (uint8 eighths in the shard become float32 here)
     globals_bg: np.ndarray       # float32 [B, G]
     target_row_k: np.ndarray     # int64 [nnz]: batch row of each sparse policy entry
     target_index_k: np.ndarray   # int64 [nnz]: action index
     target_prob_k: np.ndarray    # float32 [nnz]
     target_top_b: np.ndarray     # int64 [B]: most probable target index (-1 when the target is empty)
     values_b4: np.ndarray        # float32 [B, 4]
+    legal_row_l: np.ndarray      # int64 [L]: batch row of each legal-move entry
+    legal_index_l: np.ndarray    # int64 [L]: policy index of a legal move
+    legal_known_b: np.ndarray    # bool [B]: the sample's shard lists its legal moves
 
     @property
     def size(self) -> int:
@@ -126,13 +143,8 @@ class ShardSet:
         return _concat(parts)
 
     def _gather_rows(self, shard: dict, rows: np.ndarray) -> Batch:
-        offsets = shard["policy_offsets"]
-        starts, ends = offsets[rows], offsets[rows + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        row_k = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
-        seg_start = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        flat_k = np.arange(total, dtype=np.int64) - np.repeat(seg_start, lengths) + np.repeat(starts, lengths)
+        row_k, flat_k = _csr_rows(shard["policy_offsets"], rows)
+        total = flat_k.shape[0]
         index_k = shard["policy_indices"][flat_k].astype(np.int64)
         prob_k = np.asarray(shard["policy_probs"][flat_k], dtype=np.float32)
         top_b = np.full(rows.shape[0], -1, dtype=np.int64)
@@ -141,8 +153,18 @@ class ShardSet:
             first = np.ones(total, dtype=bool)
             first[1:] = row_k[order][1:] != row_k[order][:-1]
             top_b[row_k[order][first]] = index_k[order][first]
-        return Batch(np.asarray(shard["planes_nchw"][rows]), np.asarray(shard["globals_nf"][rows]),
-                     row_k, index_k, prob_k, top_b, np.asarray(shard["values_nseat"][rows]))
+        if "legal_offsets" in shard:
+            legal_row_l, legal_flat_l = _csr_rows(shard["legal_offsets"], rows)
+            legal_index_l = shard["legal_indices"][legal_flat_l].astype(np.int64)
+        else:
+            legal_row_l = legal_index_l = np.zeros(0, dtype=np.int64)
+        known_b = np.full(rows.shape[0], "legal_offsets" in shard)
+        planes = np.asarray(shard["planes_nchw"][rows])
+        if planes.dtype == np.uint8:
+            planes = np.multiply(planes, np.float32(1.0 / PLANE_UNITS), dtype=np.float32)
+        return Batch(planes, np.asarray(shard["globals_nf"][rows]),
+                     row_k, index_k, prob_k, top_b, np.asarray(shard["values_nseat"][rows]),
+                     legal_row_l, legal_index_l, known_b)
 
     def train_chunks(self, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
         """One epoch's batches as sample refs, shuffled (the last partial batch is dropped unless it
@@ -161,15 +183,26 @@ class ShardSet:
             yield self.gather(self.val_refs[start:start + batch_size])
 
 
+def _csr_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(batch row of each entry, its position in the flat array) for the CSR segments of `rows`."""
+    starts, ends = offsets[rows], offsets[rows + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    row_k = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
+    seg_start = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    flat_k = np.arange(total, dtype=np.int64) - np.repeat(seg_start, lengths) + np.repeat(starts, lengths)
+    return row_k, flat_k
+
+
 def _concat(parts: list[Batch]) -> Batch:
     if len(parts) == 1:
         return parts[0]
     row_shift = np.cumsum([0] + [p.size for p in parts[:-1]])
-    return Batch(
-        np.concatenate([p.planes_bchw for p in parts]), np.concatenate([p.globals_bg for p in parts]),
-        np.concatenate([p.target_row_k + shift for p, shift in zip(parts, row_shift)]),
-        np.concatenate([p.target_index_k for p in parts]), np.concatenate([p.target_prob_k for p in parts]),
-        np.concatenate([p.target_top_b for p in parts]), np.concatenate([p.values_b4 for p in parts]))
+    joined = lambda name: np.concatenate([getattr(p, name) for p in parts])
+    shifted = lambda name: np.concatenate([getattr(p, name) + shift for p, shift in zip(parts, row_shift)])
+    return Batch(joined("planes_bchw"), joined("globals_bg"), shifted("target_row_k"), joined("target_index_k"),
+                 joined("target_prob_k"), joined("target_top_b"), joined("values_b4"), shifted("legal_row_l"),
+                 joined("legal_index_l"), joined("legal_known_b"))
 
 
 class Prefetcher:

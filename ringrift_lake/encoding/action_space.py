@@ -36,6 +36,7 @@ SPECIAL_TYPES = (
     "no_territory_action", "skip_territory_processing", "skip_recovery", "swap_sides",
 )
 STRAIGHT_TYPES = ("move_stack", "overtaking_capture", "continue_capture_segment")
+_STRAIGHT_SET = frozenset(STRAIGHT_TYPES)
 RECOVERY_VARIANTS = ("line_1", "line_2", "fallback", "stack_strike")
 TERRITORY_SLOTS = 5
 MAX_PLACEMENT = 3
@@ -67,6 +68,8 @@ class ActionSpace:
         self._dir_index = {d: k for k, d in enumerate(grid.move_dirs)}
         self._x, self._y = grid.x_c.tolist(), grid.y_c.tolist()
         self._grid_pos = grid.grid_pos_c.tolist()
+        self._straight_index: list[int] | None = None    # [frm * n_cells + to], built on first use
+        self._special_index = {t: self.special_base + k for k, t in enumerate(SPECIAL_TYPES)}
 
     # -- encoding -------------------------------------------------------------------------------
     def _at(self, plane: int, cell: int) -> int:
@@ -119,7 +122,10 @@ class ActionSpace:
                 raise UnencodableMove(f"placement count {count}")
             return self._at(base["place_ring"] + count - 1, move.to)
         if t in STRAIGHT_TYPES:
-            direction, dist = self._step(move.frm, move.to)
+            straight, n = self._tables()[:2]
+            if move.frm is not None and move.to is not None and straight[move.frm * n + move.to] >= 0:
+                return straight[move.frm * n + move.to]
+            direction, dist = self._step(move.frm, move.to)             # raises UnencodableMove
             return self._at(base["straight"] + direction * self.grid.max_distance + dist - 1, move.frm)
         if t == "recovery_slide":
             direction, dist = self._step(move.frm, move.to)
@@ -150,6 +156,39 @@ class ActionSpace:
             first = min(region, key=self._grid_pos.__getitem__)
             return self._at(base["territory"] + slot, first)
         raise UnencodableMove(f"move type {t!r} has no policy index")
+
+    def _straight_table(self) -> list[int]:
+        """Policy index of the straight move frm -> to for every cell pair (-1: not on one ray)."""
+        n = self.grid.n_cells
+        table = [-1] * (n * n)
+        base, max_distance = self.plane_base["straight"], self.grid.max_distance
+        for frm in range(n):
+            for to in range(n):
+                try:
+                    direction, dist = self._step(frm, to)
+                except UnencodableMove:
+                    continue
+                if dist <= max_distance:
+                    table[frm * n + to] = self._at(base + direction * max_distance + dist - 1, frm)
+        return table
+
+    def _tables(self) -> tuple:
+        if self._straight_index is None:
+            self._straight_index = self._straight_table()
+        return (self._straight_index, self.grid.n_cells, self.grid.hw, self._grid_pos,
+                self.plane_base["place_ring"] * self.grid.hw - self.grid.hw, self._special_index)
+
+    def encode_legal(self, state, legal: list) -> list[int]:
+        """The sorted distinct policy indices of the moves `legal` of `state` (the training mask).
+        Placements, straight moves and the special types, nearly all of any position's moves, go
+        through lookup tables (-1 there: not on one ray); the rest through `encode_move`."""
+        straight, n, hw, grid_pos, place_base, special = self._tables()
+        out = [place_base + m[5] * hw + grid_pos[m[2]] if m[0] == "place_ring" and 1 <= m[5] <= MAX_PLACEMENT
+               else straight[m[3] * n + m[2]] if m[0] in _STRAIGHT_SET
+               else special.get(m[0], -1) for m in legal]
+        if out and min(out) < 0:
+            out = [i if i >= 0 else self.encode_move(state, m) for i, m in zip(out, legal)]
+        return sorted(set(out))
 
     # -- decoding -------------------------------------------------------------------------------
     def legal_index_map(self, state, legal=None) -> dict[int, object]:

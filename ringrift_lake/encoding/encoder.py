@@ -91,7 +91,7 @@ class Encoder:
 
     def iter_planes(self, raw: RawFrames, num_players: int, buffer: np.ndarray):
         """Yield the planes of every recorded ply of one game, in order, as successive leading
-        slices of `buffer` (float32 [chunk, C, H, W]; each slice is valid until the next one)."""
+        slices of `buffer` (float32 or uint8 eighths [chunk, C, H, W]; each slice is valid until the next one)."""
         chunk = buffer.shape[0]
         for start in range(0, raw.mover_t.shape[0], chunk):
             block = buffer[:min(chunk, raw.mover_t.shape[0] - start)]
@@ -99,7 +99,7 @@ class Encoder:
             yield block
 
     def encode_planes_into(self, raw: RawFrames, num_players: int, out_planes: np.ndarray) -> None:
-        """Fill float32 [T, C, H, W] (a C-contiguous leading slice of a buffer) for every recorded ply."""
+        """Fill float32 (or uint8 eighths) [T, C, H, W] (a C-contiguous leading slice of a buffer) for every ply."""
         if not out_planes.flags.c_contiguous:
             raise ValueError("out_planes must be C-contiguous (a leading-axis slice of a buffer)")
         for start in range(0, out_planes.shape[0], self.chunk_plies):

@@ -39,6 +39,7 @@ FRAME_CHANNELS = SEAT_SLOTS * FEATURES_PER_SEAT + 1         # the current frame,
 HISTORY_CHANNELS = SEAT_SLOTS * HISTORY_FEATURES            # each previous frame
 ROWS_PER_PLY = (SEAT_SLOTS + 1) * FEATURES_PER_SEAT + 1     # seat rows (slot 4 all zero) + the cap row
 HEIGHT_SCALE = 8
+PLANE_UNITS = HEIGHT_SCALE       # every plane value is a multiple of 1/8: shards store planes as uint8 eighths
 PHASES = ("ring_placement", "movement", "capture", "chain_capture", "line_processing",
           "territory_processing", "forced_elimination")
 PHASE_INDEX = {name: k for k, name in enumerate(PHASES)}
@@ -97,10 +98,15 @@ def encode_planes_into(grid: BoardGrid, raw: RawFrames, num_players: int, out_pl
                        start: int = 0) -> None:
     """Fill `out_planes` (float32 [L, C, H, W], C-contiguous, e.g. a slice of a shard buffer) with the
     planes of plies start .. start+L-1 of `raw`: one gather of whole rows from `_source_rows` (built
-    for these plies and the HISTORY before them, so a chunk stays small)."""
+    for these plies and the HISTORY before them, so a chunk stays small). A uint8 `out_planes` gets
+    the same planes in eighths (value * PLANE_UNITS, exact), the shards' storage."""
     length = out_planes.shape[0]
     lo, hi = max(0, start - HISTORY), start + length
     rows = _source_rows(grid, raw.cells_tfc[lo:hi], raw.focus_t[start:hi])
+    if out_planes.dtype == np.uint8:
+        rows = (rows * PLANE_UNITS).astype(np.uint8)
+    elif out_planes.dtype != np.float32:
+        raise TypeError(f"out_planes must be float32 or uint8, not {out_planes.dtype}")
     zero_row = (hi - lo) * ROWS_PER_PLY
     perm_tk = seat_permutation(raw.mover_t[start:hi], num_players)              # [L, 4], 4 = zero seat
     plies = np.arange(start, hi)

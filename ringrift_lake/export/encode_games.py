@@ -1,12 +1,14 @@
 """Replay games with the engine's fast path and encode every ply into shard arrays.
 
-Games in `games` were validated at consolidation, so replay uses `apply_move(check=False)` and
-never generates legal moves. Each game is still checked to end as recorded (status and winner):
+Games in `games` were validated at consolidation, so replay uses `apply_move(check=False)`; the
+legal moves of each position are generated only to record their policy indices (the training mask). Each game is still checked to end as recorded (status and winner):
 a mismatch means the engine or the data changed, and the export stops rather than train on it.
 Legacy imports may stop mid-turn (their result was confirmed at consolidation), so for them the
 recorded winner is used as is. Values always come from the `games` row's winner.
 
-`stream_shard` writes a shard game by game: the planes go through a small reused buffer (about
+Planes are stored as uint8 eighths (value * PLANE_UNITS; every plane value is a multiple of 1/8), a
+quarter of float32's bytes to write, hash and read back; the training loader turns them back into
+float32. `stream_shard` writes a shard game by game: the planes go through a small reused buffer (about
 1 MiB of plies at a time, so they are checksummed and written while still in the CPU cache)
 straight into the file (a shard is never in memory whole); the small per-sample arrays are
 collected and written after them. `encode_games` returns the same arrays in memory.
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import apply_move, geometry_for, move_from_json, new_game
+from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
+from engine.legal import BOOKKEEPING_FOR_PHASE
 from engine.moves import CAPTURE_TYPES, PASSIVE_TYPES, capture_move, place_move, simple_move, stack_move
 from ringrift_lake.encoding import FrameRecorder, encoder_for
 from ringrift_lake.encoding.encoder import scales_of
@@ -29,10 +32,13 @@ from ringrift_lake.export.npz_writer import NpzStreamWriter
 
 # Moves after which the per-cell arrays are unchanged (the recorder copies the previous frame).
 BOARD_UNCHANGED_TYPES = PASSIVE_TYPES | {"swap_sides"}
+# A no-action bookkeeping move is legal only as its position's one move: its mask needs no generation.
+ONLY_MOVE_TYPES = frozenset(BOOKKEEPING_FOR_PHASE.values())
 SHARD_ARRAYS = ("planes_nchw", "globals_nf", "policy_offsets", "policy_indices", "policy_probs",
-                "values_nseat", "value_n", "player_to_move_n", "game_key_n", "ply_n")
+                "values_nseat", "value_n", "player_to_move_n", "game_key_n", "ply_n", "legal_offsets",
+                "legal_indices")
 _PER_SAMPLE = {"globals_nf": np.float32, "values_nseat": np.float32, "player_to_move_n": np.int8,
-               "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64}
+               "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64, "legal_nnz": np.int64}
 
 
 # Plain moves the `moves` table's typed columns describe fully: (type, player, from_key, to_key,
@@ -86,19 +92,24 @@ def game_key(game_id: str) -> int:
 
 
 def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
-    """(recorder, policy index played at each ply, scales, final state) of one game."""
+    """(recorder, policy index played at each ply, (legal indices of all plies, count per ply), scales,
+    final state)."""
     geometry = geometry_for(board_type)
     state = new_game(board_type, num_players, game.rules_options)
     scales = scales_of(state)
     recorder = FrameRecorder(geometry.n_cells)
     played = np.empty(len(game.moves), dtype=np.int32)
-    encode_move = encoder.action_space.encode_move
+    legal_flat, legal_counts = [], []
+    encode_move, encode_legal = encoder.action_space.encode_move, encoder.action_space.encode_legal
     unchanged = False
     for ply, item in enumerate(game.moves, start=1):
         try:
             move = move_from_json(json.loads(item), geometry) if type(item) is str else typed_move(item, geometry)
             recorder.record(state, unchanged)
             played[ply - 1] = encode_move(state, move)
+            legal = [played[ply - 1]] if move.type in ONLY_MOVE_TYPES else encode_legal(state, legal_moves(state))
+            legal_flat.extend(legal)
+            legal_counts.append(len(legal))
             apply_move(state, move, check=False)
         except Exception as exc:
             raise ExportError(f"game {game.game_id} ply {ply}: {type(exc).__name__}: {exc}") from exc
@@ -107,7 +118,7 @@ def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
     if strict and (state.status != "completed" or state.winner != game.winner):
         raise ExportError(f"game {game.game_id}: replay ends {state.status} with winner {state.winner}, "
                           f"the games table says winner {game.winner}")
-    return recorder, played, scales, state
+    return recorder, played, (legal_flat, legal_counts), scales, state
 
 
 class _ShardBuilder:
@@ -120,12 +131,14 @@ class _ShardBuilder:
         self.per_sample = {k: np.empty(shapes.get(k, (total,)), dtype=d) for k, d in _PER_SAMPLE.items()}
         self.indices_parts: list[np.ndarray] = []
         self.probs_parts: list[np.ndarray] = []
+        self.legal_parts: list[np.ndarray] = []
         self.count = 0
 
     def add_game(self, game: GameToEncode):
         """Replay and encode everything of `game` but its planes; returns its `RawFrames` (the
         caller turns them into planes with `encoder.iter_planes` or `encoder.encode_frames_into`)."""
-        recorder, played, scales, final = _replay(self.encoder, self.board_type, self.num_players, game)
+        recorder, played, (legal_flat, legal_counts), scales, final = _replay(self.encoder, self.board_type,
+                                                                               self.num_players, game)
         t_count, start, n = recorder.count, self.count, self.num_players
         rows = slice(start, start + t_count)
         raw = recorder.frames()
@@ -135,6 +148,8 @@ class _ShardBuilder:
         self.per_sample["player_to_move_n"][rows] = raw.mover_t
         self.per_sample["game_key_n"][rows] = game_key(game.game_id)
         self.per_sample["ply_n"][rows] = np.arange(1, t_count + 1)
+        self.legal_parts.append(np.array(legal_flat, dtype=np.int32))
+        self.per_sample["legal_nnz"][rows] = legal_counts
         nnz = self.per_sample["policy_nnz"][rows]
         if any(game.visits_json):
             size = self.encoder.action_space.size
@@ -162,6 +177,8 @@ class _ShardBuilder:
             "values_nseat": values, "value_n": np.ascontiguousarray(values[:, 0]),
             "player_to_move_n": self.per_sample["player_to_move_n"], "game_key_n": self.per_sample["game_key_n"],
             "ply_n": self.per_sample["ply_n"],
+            "legal_offsets": np.concatenate([np.zeros(1, np.int64), np.cumsum(self.per_sample["legal_nnz"])]),
+            "legal_indices": np.concatenate(self.legal_parts or [np.zeros(0, np.int32)]).astype(np.int32),
         }
 
 
@@ -169,7 +186,7 @@ def encode_games(board_type: str, num_players: int, games: list[GameToEncode]) -
     """The shard arrays (docs/contracts.md) of `games`, one sample per move, in order, in memory."""
     total = sum(len(g.moves) for g in games)
     builder = _ShardBuilder(board_type, num_players, total)
-    planes = np.empty((total,) + builder.encoder.planes_chw, dtype=np.float32)
+    planes = np.empty((total,) + builder.encoder.planes_chw, dtype=np.uint8)
     for game in games:
         start = builder.count
         raw = builder.add_game(game)
@@ -182,9 +199,9 @@ def stream_shard(stream, board_type: str, num_players: int, games: list[GameToEn
     total = sum(len(g.moves) for g in games)
     builder = _ShardBuilder(board_type, num_players, total)
     encoder = builder.encoder
-    buffer = np.empty((encoder.chunk_plies,) + encoder.planes_chw, dtype=np.float32)
+    buffer = np.empty((encoder.chunk_plies,) + encoder.planes_chw, dtype=np.uint8)
     with NpzStreamWriter(stream) as npz:
-        npz.begin("planes_nchw", np.float32, (total,) + encoder.planes_chw)
+        npz.begin("planes_nchw", np.uint8, (total,) + encoder.planes_chw)
         for game in games:
             for block in encoder.iter_planes(builder.add_game(game), num_players, buffer):
                 npz.write(block)

@@ -1,6 +1,7 @@
 """Every move of the reference games has an index in its board's action space, decodes back to
-itself, and distinct legal moves of a position never share an index (checked on every position
-of the replayed games: a subset by default, all 227 games with -m slow)."""
+itself, and distinct legal moves of a position never share an index; `encode_legal` (the shards'
+legal-move mask) gives exactly those indices (checked on every position of the replayed games: a
+subset by default, all 227 games with -m slow)."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
 from ringrift_lake.encoding import UnencodableMove, action_space_for
 from ringrift_lake.encoding.planes import CELL_FIELDS
-from ringrift_lake.export.encode_games import BOARD_UNCHANGED_TYPES
+from ringrift_lake.export.encode_games import BOARD_UNCHANGED_TYPES, ONLY_MOVE_TYPES
 from reference_lake import CONFIGS, reference_records, replay_options
 
 RARE_TYPES = ("process_line", "choose_line_option", "recovery_slide", "forced_elimination", "skip_recovery",
@@ -49,6 +50,7 @@ def check_game(config: str, record: dict) -> set[str]:
     for state, move in positions(config, record):
         legal = legal_moves(state)
         by_index = space.legal_index_map(state, legal)          # raises on two legal moves sharing an index
+        assert space.encode_legal(state, legal) == sorted(by_index)    # the training mask's fast path
         assert all(0 <= i < space.size for i in by_index)
         index = space.encode_move(state, move)
         assert 0 <= index < space.size
@@ -56,6 +58,8 @@ def check_game(config: str, record: dict) -> set[str]:
         assert decoded.key() == move.key(), (record["gameId"], move, decoded, space.describe(index))
         assert len(by_index) == len({m.key() for m in legal})
         seen_types.add(move.type)
+        if move.type in ONLY_MOVE_TYPES:                  # the export's mask shortcut for these
+            assert [m.key() for m in legal] == [move.key()], (record["gameId"], move)
         if move.type in BOARD_UNCHANGED_TYPES:            # the export reuses the previous frame after these
             after = apply_move(state.copy(), move)
             assert all(getattr(after, f) == getattr(state, f) for f in CELL_FIELDS), (record["gameId"], move)

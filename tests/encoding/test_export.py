@@ -13,12 +13,14 @@ from ringrift_lake import tables
 from ringrift_lake.cli import main as cli_main
 from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 from ringrift_lake.export import Window, export_dataset, rebuild_dataset, verify_dataset
+from ringrift_lake.encoding.planes import PLANE_UNITS
 from ringrift_lake.export.encode_games import SHARD_ARRAYS
 from ringrift_lake.export.select import SelectionError, select
 
-DTYPES = {"planes_nchw": np.float32, "globals_nf": np.float32, "policy_offsets": np.int64,
+DTYPES = {"planes_nchw": np.uint8, "globals_nf": np.float32, "policy_offsets": np.int64,
           "policy_indices": np.int32, "policy_probs": np.float32, "values_nseat": np.float32,
-          "value_n": np.float32, "player_to_move_n": np.int8, "game_key_n": np.int64, "ply_n": np.int32}
+          "value_n": np.float32, "player_to_move_n": np.int8, "game_key_n": np.int64, "ply_n": np.int32,
+          "legal_offsets": np.int64, "legal_indices": np.int32}
 
 
 def _shard_bytes(lake, uri: str) -> bytes:
@@ -39,6 +41,17 @@ def _load_shards(lake, row, tmp_path):
     return arrays
 
 
+def replayed_legal_moves(record: dict):
+    """(pre-move state, its legal moves) at every ply of a reference game."""
+    from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
+    from reference_lake import replay_options
+
+    state = new_game(record["boardType"], record["numPlayers"], replay_options(record))
+    for data in record["moves"]:
+        yield state, legal_moves(state)
+        apply_move(state, move_from_json(data, geometry_for(record["boardType"])))
+
+
 def check_shard(arrays: dict, board: str, num_players: int) -> None:
     encoder = encoder_for(board)
     n = arrays["planes_nchw"].shape[0]
@@ -47,7 +60,7 @@ def check_shard(arrays: dict, board: str, num_players: int) -> None:
         assert arrays[name].dtype == dtype, name
     assert arrays["planes_nchw"].shape == (n,) + encoder.planes_chw
     assert arrays["globals_nf"].shape == (n, encoder.global_size)
-    assert 0.0 <= arrays["planes_nchw"].min() and arrays["planes_nchw"].max() <= 1.0
+    assert arrays["planes_nchw"].max() <= PLANE_UNITS                       # eighths of [0, 1]
     assert 0.0 <= arrays["globals_nf"].min() and arrays["globals_nf"].max() <= 1.0
     offsets = arrays["policy_offsets"]
     assert offsets.shape == (n + 1,) and offsets[0] == 0 and offsets[-1] == len(arrays["policy_indices"])
@@ -55,6 +68,12 @@ def check_shard(arrays: dict, board: str, num_players: int) -> None:
     sums = np.add.reduceat(arrays["policy_probs"], offsets[:-1])
     assert np.allclose(sums, 1.0, atol=1e-5)
     assert arrays["policy_indices"].min() >= 0 and arrays["policy_indices"].max() < encoder.action_space.size
+    legal_offsets, legal = arrays["legal_offsets"], arrays["legal_indices"]
+    assert legal_offsets.shape == (n + 1,) and legal_offsets[0] == 0 and legal_offsets[-1] == len(legal)
+    for i in range(n):                          # sorted, distinct, inside the space, the targets among them
+        mine = legal[legal_offsets[i]:legal_offsets[i + 1]]
+        assert len(mine) >= 1 and np.all(np.diff(mine) > 0) and mine[-1] < encoder.action_space.size
+        assert np.isin(arrays["policy_indices"][offsets[i]:offsets[i + 1]], mine).all()
     values = arrays["values_nseat"]
     assert values.shape == (n, 4) and np.all(np.abs(values) <= 1.0)
     assert np.all(values[:, num_players:] == 0) and np.array_equal(arrays["value_n"], values[:, 0])
@@ -77,6 +96,10 @@ def test_export_writes_valid_shards_and_a_datasets_row(square8_lake, tmp_path):
         check_shard(arrays, "square8", 2)
     plies = np.concatenate([s["ply_n"] for s in shards])
     assert np.array_equal(plies[:len(records[0]["moves"])], np.arange(1, len(records[0]["moves"]) + 1))
+    first = shards[0]                           # its first samples are game 1's plies: the engine's legal moves
+    for ply, (state, legal) in enumerate(replayed_legal_moves(records[0])):
+        expected = sorted({encoder_for("square8").action_space.encode_move(state, m) for m in legal})
+        assert first["legal_indices"][first["legal_offsets"][ply]:first["legal_offsets"][ply + 1]].tolist() == expected
     stored = tables.read(square8_lake, "datasets", filter=pc.field("dataset_id") == row["dataset_id"]).to_pylist()
     assert len(stored) == 1 and stored[0]["sample_count"] == row["sample_count"]
     assert verify_dataset(square8_lake, "square8_2p") == []

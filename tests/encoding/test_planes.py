@@ -10,7 +10,8 @@ import pytest
 from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
 from reference_lake import reference_records, replay_options
 from ringrift_lake.encoding import encoder_for
-from ringrift_lake.encoding.planes import FRAME_CHANNELS, GLOBAL_SIZE, HISTORY_CHANNELS, PHASES, encode_planes_into
+from ringrift_lake.encoding.planes import (FRAME_CHANNELS, GLOBAL_SIZE, HISTORY_CHANNELS, PHASES, PLANE_UNITS,
+                                          encode_planes_into)
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits
 from ringrift_lake.export.encode_games import GameToEncode, _replay, encode_games
 
@@ -100,7 +101,8 @@ def test_export_path_equals_encode_state_on_every_position(config, game):
     history = []
     for t, data in enumerate(record["moves"]):
         planes, globals_ = encoder.encode_state(state, history)
-        assert np.array_equal(arrays["planes_nchw"][t], planes), t
+        assert arrays["planes_nchw"].dtype == np.uint8                     # stored as exact eighths
+        assert np.array_equal(arrays["planes_nchw"][t], planes * PLANE_UNITS), t
         assert np.array_equal(arrays["globals_nf"][t], globals_), t
         move = move_from_json(data, geometry)
         assert arrays["policy_indices"][t] == encoder.action_space.encode_move(state, move)

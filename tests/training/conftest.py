@@ -14,9 +14,11 @@ POLICY_SIZE = SPATIAL_PLANES * 64 + 8
 
 
 def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_shard: int = 20,
-                          num_players: int = 2, soft: bool = False) -> str:
+                          num_players: int = 2, soft: bool = False, legal: bool = False) -> str:
     """A shard whose targets are a function of the input: one hot cell in plane 0 decides the
-    policy target (plane 0 at that cell; soft: 3/4 there, 1/4 on plane 1) and the value (seat 1 wins when the cell is in the top half)."""
+    policy target (plane 0 at that cell; soft: 3/4 there, 1/4 on plane 1) and the value (seat 1 wins
+    when the cell is in the top half). `legal`: each sample also lists legal moves (its targets, the
+    same cell of plane 2 and the first special index)."""
     rng = np.random.default_rng(seed)
     c, h, w = PLANES_CHW
     planes = (rng.random((n, c, h, w)) < 0.1).astype(np.float32)
@@ -42,8 +44,15 @@ def write_learnable_shard(path, n: int, first_game: int, seed: int, games_per_sh
     game_key = (first_game + np.arange(n) * games_per_shard // n).astype(np.int64) * 7919 + 13
     np.savez(path, planes_nchw=planes, globals_nf=globals_, policy_offsets=offsets, policy_indices=indices,
              policy_probs=probs, values_nseat=values, value_n=values[np.arange(n), mover - 1],
-             player_to_move_n=mover, game_key_n=game_key, ply_n=np.arange(n, dtype=np.int32))
+             player_to_move_n=mover, game_key_n=game_key, ply_n=np.arange(n, dtype=np.int32),
+             **(legal_arrays(hot, h * w) if legal else {}))
     return str(path)
+
+
+def legal_arrays(hot: np.ndarray, hw: int) -> dict:
+    legal_nl = np.stack([hot, hw + hot, 2 * hw + hot, np.full_like(hot, SPATIAL_PLANES * hw)], axis=1)
+    return {"legal_offsets": np.arange(0, 4 * len(hot) + 1, 4, dtype=np.int64),
+            "legal_indices": legal_nl.reshape(-1).astype(np.int32)}
 
 
 @pytest.fixture

@@ -105,7 +105,9 @@ def write_shard(path, samples: dict, rows: np.ndarray) -> str:
              policy_indices=np.asarray(samples["index"], np.int32)[rows], policy_probs=np.ones(n, np.float32),
              values_nseat=values, value_n=values[:, 0].copy(),
              player_to_move_n=np.asarray(samples["mover"], np.int8)[rows],
-             game_key_n=np.asarray(samples["game"], np.int64)[rows], ply_n=np.asarray(samples["ply"], np.int32)[rows])
+             game_key_n=np.asarray(samples["game"], np.int64)[rows], ply_n=np.asarray(samples["ply"], np.int32)[rows],
+             legal_offsets=np.concatenate([[0], np.cumsum([len(samples["legal"][i]) for i in rows])]).astype(np.int64),
+             legal_indices=np.concatenate([samples["legal"][i] for i in rows]).astype(np.int32))
     return str(path)
 
 

@@ -5,10 +5,13 @@ import math
 
 import pytest
 
-from training.loop import FitSettings, fit, lr_at
+import numpy as np
+import torch
+
+from training.loop import FitSettings, fit, legal_logits, losses, lr_at, to_tensors
 from training.model import architecture_for, build_model
 from training.shards import ShardSet
-from conftest import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE, SPATIAL_PLANES
+from conftest import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE, SPATIAL_PLANES, write_learnable_shard
 
 
 def tiny_model(num_players=2):
@@ -56,3 +59,46 @@ def test_no_validation_games_is_an_error(tmp_path):
     shards = ShardSet([write_learnable_shard(tmp_path / "one.npz", 50, 0, 0, games_per_shard=1)], val_fraction=0.0)
     with pytest.raises(ValueError, match="no validation samples"):
         fit(tiny_model(), shards, FitSettings(epochs=1, log=lambda line: None))
+
+
+def test_policy_loss_is_a_softmax_over_each_samples_legal_moves(tmp_path):
+    paths = [write_learnable_shard(tmp_path / "plain.npz", 40, 0, 0, soft=True),
+             write_learnable_shard(tmp_path / "legal.npz", 40, 50, 1, soft=True, legal=True)]
+    batch = ShardSet(paths, val_fraction=0.2).gather(np.array([3, 5, (1 << 40) | 1, (1 << 40) | 6]))
+    t = to_tensors(batch, pin=False)
+    torch.manual_seed(0)
+    logits_bp = torch.randn(batch.size, POLICY_SIZE, dtype=torch.float64)
+    masked_bp = legal_logits(logits_bp, t)
+    for row in range(batch.size):
+        if batch.legal_known_b[row]:
+            legal = batch.legal_index_l[batch.legal_row_l == row]
+            assert torch.isinf(masked_bp[row]).sum() == POLICY_SIZE - len(legal)
+            assert torch.equal(masked_bp[row, legal], logits_bp[row, legal])
+        else:
+            assert torch.equal(masked_bp[row], logits_bp[row])      # no legal list: the whole space
+    model = tiny_model()
+    model.eval()
+    policy, _, _ = losses(model, t, torch.device("cpu"), None, False)
+    with torch.no_grad():
+        logits = model(t["planes"], t["globals"])[0].double()
+    expected = 0.0
+    for row in range(batch.size):
+        support = batch.legal_index_l[batch.legal_row_l == row] if batch.legal_known_b[row] else np.arange(POLICY_SIZE)
+        logp = torch.log_softmax(logits[row, support], dim=0)
+        for index, prob in zip(batch.target_index_k[batch.target_row_k == row], batch.target_prob_k[batch.target_row_k == row]):
+            expected -= prob * logp[list(support).index(index)]
+    assert policy.item() == pytest.approx(expected.item() / batch.size, rel=1e-5)
+
+
+def test_fit_with_legal_moves_learns_and_a_forced_move_costs_nothing(tmp_path):
+    paths = [write_learnable_shard(tmp_path / f"l{i}.npz", 600, 100 * i, i, games_per_shard=30, legal=True)
+             for i in range(2)]
+    shards = ShardSet(paths, val_fraction=0.2)
+    metrics = fit(tiny_model(), shards, FitSettings(epochs=4, batch_size=64, lr=3e-3, warmup_steps=10,
+                                                    log=lambda line: None))
+    assert metrics["val_policy_accuracy"] > 0.9
+    batch = shards.gather(shards.val_refs[:8])
+    t = to_tensors(batch, pin=False)
+    t["legal_row"], t["legal_index"] = torch.arange(8), t["index"].clone()          # one legal move: the target
+    policy, _, hits = losses(tiny_model(), t, torch.device("cpu"), None, False)
+    assert policy.item() == 0.0 and hits.item() == 8

@@ -34,6 +34,14 @@ def test_shard_missing_an_array_or_with_a_wrong_dtype_is_refused(tmp_path):
     np.savez(tmp_path / "dtype.npz", **{**arrays, "policy_indices": arrays["policy_indices"].astype(np.int64)})
     with pytest.raises(ValueError, match="policy_indices"):
         open_shard(str(tmp_path / "dtype.npz"))
+    with_legal = np.load(write_learnable_shard(tmp_path / "l.npz", 50, 0, 1, legal=True))
+    arrays = {k: with_legal[k] for k in with_legal.files}
+    np.savez(tmp_path / "half.npz", **{k: v for k, v in arrays.items() if k != "legal_indices"})
+    with pytest.raises(ValueError, match="legal_offsets without its partner"):
+        open_shard(str(tmp_path / "half.npz"))
+    np.savez(tmp_path / "short.npz", **{**arrays, "legal_indices": arrays["legal_indices"][:-1]})
+    with pytest.raises(ValueError, match="legal_offsets do not span legal_indices"):
+        open_shard(str(tmp_path / "short.npz"))
 
 
 def test_split_is_by_game_deterministic_and_near_the_fraction():
@@ -60,6 +68,21 @@ def test_gather_returns_the_rows_asked_for(tmp_path):
         np.testing.assert_allclose(batch.target_prob_k[mine], raw[shard]["policy_probs"][lo:hi])
         assert batch.target_top_b[row] == raw[shard]["policy_indices"][lo]        # prob 0.75 comes first
     assert batch.target_prob_k.sum() == pytest.approx(2.0)
+    assert not batch.legal_known_b.any() and batch.legal_index_l.size == 0
+
+
+def test_gather_returns_each_rows_legal_moves_and_mixes_shards_with_and_without_them(tmp_path):
+    paths = [write_learnable_shard(tmp_path / "plain.npz", 100, 0, 0),
+             write_learnable_shard(tmp_path / "legal.npz", 100, 50, 1, legal=True)]
+    shards = ShardSet(paths, val_fraction=0.2)
+    batch = shards.gather(np.array([(1 << 40) | 9, 4, (1 << 40) | 2], dtype=np.int64))
+    raw = np.load(paths[1])
+    assert batch.legal_known_b.tolist() == [False, True, True]          # sorted: shard 0 row 4, shard 1 rows 2, 9
+    assert 0 not in batch.legal_row_l
+    for row, r in ((1, 2), (2, 9)):
+        lo, hi = raw["legal_offsets"][r:r + 2]
+        np.testing.assert_array_equal(batch.legal_index_l[batch.legal_row_l == row], raw["legal_indices"][lo:hi])
+        assert batch.target_top_b[row] in batch.legal_index_l[batch.legal_row_l == row]
 
 
 def test_train_and_validation_games_are_disjoint_and_cover_everything(learnable_shards):
