@@ -4,9 +4,10 @@
     .venv/bin/python bench/train.py --device cuda --batch-size 1024 --steps 200   # also GPU utilisation
     .venv/bin/python bench/train.py --shards a.npz b.npz   # real shards instead of synthetic ones
 
-Synthetic shards (the real encoder's plane/global shapes and action-space size,
-random planes, one-hot targets) are written to a temporary folder with
-np.savez unless --shards is given. Three figures:
+Synthetic shards as the exporter writes them (the real encoder's plane/global
+shapes and action-space size, uint8 planes in eighths, one-hot targets, ~40 legal
+moves per sample, so the policy loss is the legal-masked one) are written to a
+temporary folder with np.savez unless --shards is given. Three figures:
   loader   batches gathered from the memory-mapped shards, no model (1 and N threads);
   model    forward + backward + AdamW on batches already in memory (the same
            loss code as training, autocast + channels_last on CUDA);
@@ -33,16 +34,22 @@ from training.model import architecture_for, build_model, parameter_count
 from training.shards import Prefetcher, ShardSet
 
 
+LEGAL_PER_SAMPLE = 40
+
+
 def write_synthetic_shards(folder: str, planes_chw, global_size: int, policy_size: int, samples: int,
                            per_shard: int = 8192) -> list[str]:
     rng, paths = np.random.default_rng(0), []
     for start in range(0, samples, per_shard):
         n = min(per_shard, samples - start)
         path = os.path.join(folder, f"bench-{start // per_shard}.npz")
-        np.savez(path, planes_nchw=(rng.random((n, *planes_chw), dtype=np.float32) < 0.2).astype(np.float32),
+        legal_nl = np.sort(rng.choice(policy_size, size=(n, LEGAL_PER_SAMPLE)), axis=1)     # may repeat: fine here
+        np.savez(path, planes_nchw=(rng.random((n, *planes_chw), dtype=np.float32) < 0.2).astype(np.uint8) * 8,
                  globals_nf=rng.random((n, global_size), dtype=np.float32),
                  policy_offsets=np.arange(n + 1, dtype=np.int64),
-                 policy_indices=rng.integers(0, policy_size, n).astype(np.int32),
+                 policy_indices=legal_nl[:, 0].astype(np.int32),
+                 legal_offsets=np.arange(0, n * LEGAL_PER_SAMPLE + 1, LEGAL_PER_SAMPLE, dtype=np.int64),
+                 legal_indices=legal_nl.reshape(-1).astype(np.int32),
                  policy_probs=np.ones(n, np.float32), values_nseat=np.zeros((n, 4), np.float32),
                  value_n=np.zeros(n, np.float32), player_to_move_n=np.ones(n, np.int8),
                  game_key_n=(start + np.arange(n, dtype=np.int64)) // 100, ply_n=np.zeros(n, np.int32))

@@ -21,13 +21,13 @@ SHARD_BYTES_CAP = 1 << 30        # keeps shards of the big boards around 1 GiB
 
 
 def shard_samples_for(board_type: str, requested: int | None = None) -> int:
-    """Samples per shard: `requested`, else 65,536 capped so the planes stay near 1 GiB."""
+    """Samples per shard: `requested`, else 65,536 capped so the planes (uint8) stay near 1 GiB."""
     if requested is not None:
         if requested <= 0:
             raise ValueError("shard_samples must be positive")
         return requested
     c, h, w = encoder_for(board_type).planes_chw
-    return max(1024, min(DEFAULT_SHARD_SAMPLES, SHARD_BYTES_CAP // (c * h * w * 4)))
+    return max(1024, min(DEFAULT_SHARD_SAMPLES, SHARD_BYTES_CAP // (c * h * w)))
 
 
 def plan_shards(games: list[GameToEncode], shard_samples: int) -> list[list[GameToEncode]]:

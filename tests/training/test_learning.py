@@ -1,15 +1,18 @@
 """Learning works on real games: heuristic selfplay on square8 2p -> shards -> fit -> PolicyAgent.
 
-The default test is small (a couple of thousand positions, a small model) and checks the model
-picks the heuristic's move among the legal ones on held-out games far more often than chance.
-(Win rate against random is no learning check on its own: an *untrained* argmax policy already
-beats the random agent in most square8 games, because any fixed preference plays better than
-uniform noise.) The slow test is the full check: ~20,000 positions, each also seen through the 7
-other symmetries of the square board (~160,000 samples), a 48x3 model, 2 epochs (a few CPU minutes),
->= 80% wins against random over 100 games, and the held-out choice check. Without the symmetries
-the win rate stayed at 0.67-0.77 (see docs/training.md): imitating the greedy heuristic from 20k
-positions did not carry over to the positions random play leads to. With them: 0.78-0.91 on these
-seeds (0.08 with another selfplay/init seed), so this test is not yet reliably green.
+Selfplay explores (20% random plies, not used as targets), the shards list each position's legal
+moves and the policy is learnt as a softmax over them (training.md, Loss).
+
+Default suite (~15 s): ~5,000 positions (38 games), a 32x2 model, 5 epochs, policy only (value
+weight 0: 38 games are far too few for a value, whose overfitting would stop training early); the
+policy agent must win >= 70% of 40 games against the random agent (measured 0.825), and on held-out
+games pick the heuristic's move far more often than chance. (Win rate alone is a weak learning
+signal on this board: an *untrained* argmax net wins anywhere from 7% to 90% against random
+depending on its init, as any fixed preference beats uniform noise; so the held-out choice check
+stays beside it. With value weight 1, over selfplay/init seeds 1-8: 0.775-0.9.)
+Slow (`-m slow`, ~5 min): the issue's check: ~20,000 positions, each also seen through the 7 other
+symmetries of the square board, a 48x3 model, 2 epochs; >= 80% wins over 100 games (measured 0.93;
+docs/training.md lists the other seeds and variants measured, 0.81-0.97).
 """
 from __future__ import annotations
 
@@ -69,13 +72,16 @@ def held_out_choice_stats(model, samples: dict, rows: np.ndarray, min_choices: i
             "z": float(z), "nats_gain": float(np.mean(log_lik))}
 
 
-def test_small_model_learns_the_heuristic_policy_on_held_out_games(tmp_path):
+def test_5k_positions_train_a_policy_that_beats_random_and_predicts_held_out_choices(tmp_path):
     samples, shards, model, metrics = train_on_selfplay(tmp_path, positions=5000, channels=32, blocks=2,
-                                                        epochs=5, seed=1)
+                                                        epochs=5, seed=1, epsilon=0.2, value_weight=0.0)
     val_rows = np.sort(shards.val_refs & ((1 << 40) - 1))
     stats = held_out_choice_stats(model, samples, val_rows)
-    print(f"held-out choices: {stats}")
-    assert stats["positions"] >= 250
+    win_rate = policy_win_rate(lambda s: PolicyAgent(model, encoder_for("square8"), seed=s), "square8", 2,
+                               games=40, seed=9)
+    print(f"held-out choices: {stats}; win rate vs random over 40 games: {win_rate:.3f}")
+    assert win_rate >= 0.7
+    assert stats["positions"] >= 150
     assert stats["z"] > 6 and stats["accuracy"] > 2 * stats["chance"]
     assert stats["nats_gain"] > 0.3
 
