@@ -8,8 +8,9 @@ not run in a forked child, and this module imports nothing but the engine.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 from typing import Iterator, NamedTuple
+
+from ringrift_lake.worker_pool import ordered_map
 
 # GameCheck codes -> quarantine reasons (a move that cannot be read is a schema error).
 REASON_FOR_CODE = {"unparseable_move": "schema_error"}
@@ -84,11 +85,10 @@ def _replay_chunk(tasks: list[ReplayTask]) -> list[ReplayResult]:
 
 def replay_all(tasks: list[ReplayTask], workers: int = 1, chunk_size: int = 16,
                min_games_for_pool: int = 64) -> Iterator[ReplayResult]:
-    """Results in task order; a spawn-context pool of ``workers`` when there are enough games."""
+    """Results in task order; `workers` spawned processes (`ordered_map`) when there are enough games."""
     if workers <= 1 or len(tasks) < min_games_for_pool:
         yield from map(replay, tasks)
         return
     chunks = [tasks[i:i + chunk_size] for i in range(0, len(tasks), chunk_size)]
-    with mp.get_context("spawn").Pool(processes=min(workers, len(chunks))) as pool:
-        for results in pool.imap(_replay_chunk, chunks):
-            yield from results
+    for results in ordered_map(_replay_chunk, chunks, workers):
+        yield from results

@@ -11,7 +11,6 @@ appended, so readers (who only use shards listed in a row) never see a partial d
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ringrift_lake.export.shards import (
     ShardResult, ShardTask, plan_shards, shard_dir, shard_samples_for, write_shard,
 )
 from ringrift_lake.location import Lake
+from ringrift_lake.worker_pool import ordered_map
 
 
 @dataclass
@@ -44,9 +44,7 @@ def _run_tasks(tasks: list[ShardTask], workers: int) -> Iterator[ShardResult]:
     if workers <= 1 or len(tasks) <= 1:
         yield from map(write_shard, tasks)
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(min(workers, len(tasks)), maxtasksperchild=4) as pool:
-        yield from pool.imap(write_shard, tasks)
+    yield from ordered_map(write_shard, tasks, workers)
 
 
 def _write_shards(lake: Lake, selection: Selection, dataset_dir: str, shard_samples: int, workers: int,

@@ -11,7 +11,7 @@ import torch
 from training.loop import FitSettings, fit, legal_logits, losses, lr_at, to_tensors
 from training.model import architecture_for, build_model
 from training.shards import ShardSet
-from conftest import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE, SPATIAL_PLANES, write_learnable_shard
+from shard_files import GLOBAL_SIZE, PLANES_CHW, POLICY_SIZE, SPATIAL_PLANES, write_learnable_shard
 
 
 def tiny_model(num_players=2):
@@ -55,7 +55,7 @@ def test_max_steps_caps_the_run(learnable_shards):
 
 
 def test_no_validation_games_is_an_error(tmp_path):
-    from conftest import write_learnable_shard
+    from shard_files import write_learnable_shard
     shards = ShardSet([write_learnable_shard(tmp_path / "one.npz", 50, 0, 0, games_per_shard=1)], val_fraction=0.0)
     with pytest.raises(ValueError, match="no validation samples"):
         fit(tiny_model(), shards, FitSettings(epochs=1, log=lambda line: None))

@@ -6,7 +6,7 @@ import sys
 import dagster as dg
 
 from ringrift_lake import tables
-from conftest import write_encoder_shaped_shard
+from shard_files import write_encoder_shaped_shard
 
 TINY = {"epochs": 1, "channels": 8, "blocks": 1, "batch_size": 64, "warmup_steps": 2, "val_fraction": 0.2,
         "device": "cpu", "max_steps": None}

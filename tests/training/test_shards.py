@@ -6,7 +6,7 @@ import pytest
 
 from training.npz_mmap import map_npz
 from training.shards import Prefetcher, ShardSet, is_validation, open_shard
-from conftest import write_learnable_shard
+from shard_files import write_learnable_shard
 
 
 def test_members_are_memory_mapped_and_equal_to_np_load(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from ringrift_lake import tables
 from training import checkpoint
 from training.train import main
-from conftest import add_dataset_row, write_encoder_shaped_shard
+from shard_files import add_dataset_row, write_encoder_shaped_shard
 
 TINY = ["--epochs", "1", "--channels", "8", "--blocks", "1", "--batch-size", "64", "--warmup-steps", "2",
         "--val-fraction", "0.2", "--device", "cpu"]
