@@ -242,14 +242,17 @@ class Prefetcher:
 
     def __iter__(self):
         k = 0
-        while True:
-            item = self._queues[k % len(self._queues)].get()
-            k += 1
-            if item is self._DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        try:
+            while True:
+                item = self._queues[k % len(self._queues)].get()
+                k += 1
+                if item is self._DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:                        # finished, failed or abandoned: no thread is left behind
+            self.close()
 
     def close(self) -> None:
         self._stop.set()

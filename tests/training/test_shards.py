@@ -105,9 +105,11 @@ def test_prefetcher_yields_every_result_in_order_and_reraises_errors_in_place(wo
         return k
 
     got = []
+    feed = Prefetcher(range(10), produce, workers=workers)
     with pytest.raises(OSError, match="disk gone"):
-        for item in Prefetcher(range(10), produce, workers=workers):
+        for item in feed:
             got.append(item)
+    assert not any(thread.is_alive() for thread in feed._threads)     # a failed feed stops its threads
     assert got == [0, 1, 2, 3]
 
 
