@@ -153,8 +153,14 @@ class _ShardBuilder:
         nnz = self.per_sample["policy_nnz"][rows]
         if any(game.visits_json):
             size = self.encoder.action_space.size
+            legal_offsets = np.concatenate([[0], np.cumsum(legal_counts)])
             for t in range(t_count):
                 target = parse_visits(game.visits_json[t], size)
+                if target is not None:
+                    illegal = np.setdiff1d(target[0], legal_flat[legal_offsets[t]:legal_offsets[t + 1]])
+                    if illegal.size:
+                        raise ExportError(f"game {game.game_id} ply {t + 1}: search visits on indices that are not "
+                                          f"legal moves there: {illegal[:5].tolist()}")
                 indices, probs = target if target is not None else (played[t:t + 1], np.ones(1, np.float32))
                 self.indices_parts.append(indices)
                 self.probs_parts.append(probs)

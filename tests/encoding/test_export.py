@@ -14,7 +14,7 @@ from ringrift_lake.cli import main as cli_main
 from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 from ringrift_lake.export import Window, export_dataset, rebuild_dataset, verify_dataset
 from ringrift_lake.encoding.planes import PLANE_UNITS
-from ringrift_lake.export.encode_games import SHARD_ARRAYS
+from ringrift_lake.export.encode_games import SHARD_ARRAYS, ExportError
 from ringrift_lake.export.select import SelectionError, select
 
 DTYPES = {"planes_nchw": np.uint8, "globals_nf": np.float32, "policy_offsets": np.int64,
@@ -165,13 +165,21 @@ def test_an_interrupted_export_leaves_no_row_and_no_shard(square8_lake, workers)
 
 def test_search_visits_become_the_policy_target(local_lake, tmp_path):
     record = reference_records("square8_2p")[0]
-    put_games(local_lake, "square8_2p", [record], visits=lambda r, ply: '{"5": 3, "70": 1}' if ply == 2 else None)
+    put_games(local_lake, "square8_2p", [record], visits=lambda r, ply: '{"371": 3, "2163": 1}' if ply == 2 else None)
     row = export_dataset(local_lake, "square8_2p", workers=1)
     (arrays,) = _load_shards(local_lake, row, tmp_path)
     start, end = arrays["policy_offsets"][1:3]
-    assert arrays["policy_indices"][start:end].tolist() == [5, 70]
+    assert arrays["policy_indices"][start:end].tolist() == [371, 2163]            # two legal moves of ply 2
     assert arrays["policy_probs"][start:end].tolist() == [0.75, 0.25]
     assert arrays["policy_offsets"][3] - arrays["policy_offsets"][2] == 1
+
+
+def test_search_visits_on_an_illegal_move_fail_the_export_naming_game_and_ply(local_lake):
+    record = reference_records("square8_2p")[0]
+    put_games(local_lake, "square8_2p", [record], visits=lambda r, ply: '{"371": 3, "5": 1}' if ply == 2 else None)
+    with pytest.raises(ExportError, match=r"ply 2: search visits on indices that are not legal moves there: \[5\]"):
+        export_dataset(local_lake, "square8_2p", workers=1)
+    assert tables.read(local_lake, "datasets").num_rows == 0
 
 
 def test_export_on_local_and_s3_lakes(lake, tmp_path):
