@@ -53,7 +53,8 @@ class LakeResource(dg.ConfigurableResource):
 
 class SelfplaySettings(dg.ConfigurableResource):
     games: int = Field(default=32, description="games per selfplay batch")
-    agent: str = Field(default="heuristic", description="agent for every seat: heuristic | random")
+    agent: str = Field(default="heuristic", description="agent for every seat: heuristic | random | "
+                                                       "champion | a model id (network selfplay)")
     workers: int = Field(default=1, description="selfplay worker processes (0 = play inside the run's process)")
 
 

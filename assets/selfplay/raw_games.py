@@ -1,7 +1,9 @@
 """`raw_games`: the Delta table every game lands in first.
 
 Materializing a partition plays one selfplay batch of that config and appends
-it. Selfplay workers outside Dagster (`ringrift-lake selfplay`) append too;
+it: with the built-in agents (`heuristic`, `random`) through the selfplay runner,
+or with a network (`champion`, or a model id) through `training.nn_selfplay`,
+on CUDA when the run's machine has one. Selfplay workers outside Dagster (`ringrift-lake selfplay`) append too;
 the ingest sensor reports those commits as observations of this asset, so its
 data version is always the Delta version of the table when the config's games
 last changed.
@@ -21,6 +23,24 @@ def seed_for(run_id: str, config: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{run_id}/{config}".encode()).digest()[:6], "big")
 
 
+def _play(the_lake, config: str, selfplay: SelfplaySettings, seed: int, log) -> dict:
+    """One selfplay batch with the configured agent; the figures the materialization reports."""
+    from ringrift_lake.selfplay.worker import AGENT_NAMES
+
+    if selfplay.agent in AGENT_NAMES:
+        from ringrift_lake.selfplay.runner import run_selfplay
+
+        report = run_selfplay(the_lake, config, games=selfplay.games, agent=selfplay.agent,
+                              workers=selfplay.workers, seed=seed, progress=False)
+        return {"player": selfplay.agent, "games_written": report.games_written, "games_present": report.games_present,
+                "games_unfinished": report.games_unfinished, "moves_written": report.moves_written,
+                "commits": report.commits, "version": report.table_version, "seconds": report.seconds}
+    from training.nn_selfplay import run_nn_selfplay
+
+    summary = run_nn_selfplay(the_lake, config, selfplay.games, model=selfplay.agent, seed=seed, log=log)
+    return {**summary, "version": summary.get("raw_games_version")}
+
+
 @dg.asset(
     partitions_def=configs,
     group_name="selfplay",
@@ -28,29 +48,27 @@ def seed_for(run_id: str, config: str) -> int:
     description=__doc__.split("\n\n")[0] + " A materialization is one selfplay batch.",
 )
 def raw_games(context: dg.AssetExecutionContext, lake: LakeResource, selfplay: SelfplaySettings):
-    from ringrift_lake.selfplay.runner import run_selfplay
-
     config = context.partition_key
     the_lake = lake.lake()
     seed = seed_for(context.run.run_id, config)
-    report = run_selfplay(the_lake, config, games=selfplay.games, agent=selfplay.agent, workers=selfplay.workers,
-                          seed=seed, progress=False)
-    version = report.table_version if report.table_version is not None else tables.version(the_lake, "raw_games")
-    context.log.info(f"{config}: {report.games_written} games appended to raw_games (v{version}) "
-                     f"in {report.seconds:.1f}s")
+    result = _play(the_lake, config, selfplay, seed, context.log.info)
+    version = result["version"] if result["version"] is not None else tables.version(the_lake, "raw_games")
+    context.log.info(f"{config}: {result['games_written']} games by {result['player']} appended to raw_games "
+                     f"(v{version}) in {result['seconds']:.1f}s")
     return dg.MaterializeResult(
         data_version=dg.DataVersion(str(version)),
         metadata={
-            "games_written": report.games_written,
-            "games_already_present": report.games_present,
-            "games_unfinished": report.games_unfinished,
-            "moves_written": report.moves_written,
-            "commits": report.commits,
+            "games_written": result["games_written"],
+            "games_already_present": result["games_present"],
+            "games_unfinished": result["games_unfinished"],
+            "moves_written": result["moves_written"],
+            "commits": result["commits"],
             "agent": selfplay.agent,
+            "player": result["player"],
             "seed": seed,
             "raw_games_version": version,
             "config_rows": config_rows(the_lake, "raw_games", config),
-            "games_per_s": round(report.games_per_s, 2),
+            "games_per_s": round(result["games_written"] / max(result["seconds"], 1e-9), 2),
             "lake": the_lake.describe(),
         },
     )

@@ -1,0 +1,151 @@
+"""Selfplay with a network: a model (the config's champion by default) plays itself; games go to raw_games.
+
+    python -m training.nn_selfplay --config square8_2p --games 200                      # the champion
+    python -m training.nn_selfplay --config square8_2p --model square8_2p-2026... --device cuda
+    python -m training.nn_selfplay --config hex8_2p --games 50 --temperature 1.0 --sample-plies 20 --seed 7
+
+Every seat is a `PolicyAgent` of the same model, shown every position (so it sees the history frames
+training saw). For varied games, the moves of the first `--sample-plies` plies are sampled from the
+policy at `--temperature`; later moves are the argmax. When the champion is a built-in agent (the
+heuristic, before any network has been promoted), that agent plays instead, so the loop can run from
+the first day. The device is CUDA when present (`--device auto`); the network runs on one position at
+a time.
+
+Rows are the shared selfplay rows (`game_row`: source `selfplay`, agent `policy` and the model id per
+seat), appended in batches of `--batch-size`, each batch one atomic Delta commit: a crash loses at
+most the batch in hand and never shows part of a game. Game ids are `<config>-nn<seed hex>-<index>`,
+so a rerun with the same `--seed` skips the games already committed. A game still running after
+`--max-moves` moves is not written. Prints a JSON summary; exit 0 when every game was written.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+
+from ringrift_lake.location import Lake
+from ringrift_lake.promotion.players import is_builtin, player_id_of_registry
+from ringrift_lake.promotion.registry import current_champion
+from ringrift_lake.selfplay.rows import game_row, seat_rows, write_raw_games, writer_id
+from ringrift_lake.selfplay.worker import game_seed, present_game_ids
+
+
+class _SampledOpening:
+    """A seat: shows the position to every agent of the table, then samples (temperature) for the first
+    `sample_plies` plies and plays the argmax after."""
+
+    def __init__(self, agent, table: list, temperature: float, sample_plies: int):
+        self.agent, self.table, self.temperature, self.sample_plies = agent, table, temperature, sample_plies
+
+    def select_move(self, state, legal):
+        for member in self.table:
+            if hasattr(member, "observe"):
+                member.observe(state)
+        if hasattr(self.agent, "temperature"):
+            self.agent.temperature = self.temperature if state.move_count < self.sample_plies else 0.0
+        return self.agent.select_move(state, legal)
+
+
+def resolve_player(lake: Lake, config: str, model: str) -> str:
+    """`champion` -> the champion's player id (`heuristic` or `model:<id>`); a model id -> `model:<id>`."""
+    if model != "champion":
+        return model if is_builtin(model) or model.startswith("model:") else f"model:{model}"
+    row = current_champion(lake, config)
+    if row is None:
+        raise LookupError(f"{config} has no champion yet: promote one (evaluate job) or pass --model")
+    return player_id_of_registry(row["model_id"])
+
+
+def _seat_factory(lake: Lake, player: str, device: str):
+    """A function seed -> a fresh agent for one seat (the network is loaded once and shared)."""
+    from engine.agents import HeuristicAgent, RandomAgent
+
+    if player in ("random", "heuristic"):
+        return lambda seed: (RandomAgent if player == "random" else HeuristicAgent)(seed=seed)
+    from training.loop import pick_device
+    from training.policy_agent import PolicyAgent
+
+    loaded = PolicyAgent.from_checkpoint(lake, player.removeprefix("model:"), device=str(pick_device(device)))
+    return lambda seed: PolicyAgent(loaded.model, loaded.encoder, seed=seed, name=loaded.name, device=loaded.device)
+
+
+def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion", seed: int | None = None,
+                    temperature: float = 1.0, sample_plies: int = 30, batch_size: int = 50, device: str = "auto",
+                    max_moves: int | None = 2000, log=lambda line: None) -> dict:
+    """Play `games` selfplay games of `model` and append them to raw_games; returns a summary dict."""
+    from engine import parse_config, play_game
+
+    if games < 0 or batch_size < 1 or temperature < 0 or sample_plies < 0:
+        raise ValueError("games, sample_plies and temperature must be >= 0 and batch_size >= 1")
+    board_type, num_players = parse_config(config)
+    player = resolve_player(lake, config, model)
+    make_agent = _seat_factory(lake, player, device)
+    model_id = player.removeprefix("model:") if player.startswith("model:") else None
+    seats = seat_rows(["policy" if model_id else player] * num_players, [model_id] * num_players)
+    run_seed = seed if seed is not None else secrets.randbits(48)
+    prefix = f"{config}-nn{run_seed:x}-"
+    present = present_game_ids(lake, config, prefix)
+    summary = {"config": config, "player": player, "run_seed": run_seed, "games_requested": games,
+               "games_written": 0, "games_present": 0, "games_unfinished": 0, "moves_written": 0, "commits": 0}
+    pending: list[dict] = []
+    started = time.monotonic()
+
+    def flush() -> None:
+        if pending:
+            version = write_raw_games(lake, pending, writer=writer_id("nn"), batch_id=uuid.uuid4().hex)
+            summary["games_written"] += len(pending)
+            summary["moves_written"] += sum(r["num_moves"] for r in pending)
+            summary["commits"] += 1
+            summary["raw_games_version"] = version
+            log(f"{config}: {summary['games_written']}/{games} games committed (raw_games v{version})")
+            pending.clear()
+
+    for index in range(games):
+        game_id = f"{prefix}{index}"
+        if game_id in present:
+            summary["games_present"] += 1
+            continue
+        game_seed_value = game_seed(config, run_seed, -1, index)
+        agents = [make_agent(game_seed_value + seat) for seat in range(num_players)]
+        table = [_SampledOpening(a, agents, temperature, sample_plies) for a in agents]
+        began = datetime.now(timezone.utc)
+        played = play_game(board_type, num_players, table, seed=game_seed_value, max_moves=max_moves)
+        if played.status != "completed":
+            summary["games_unfinished"] += 1
+            continue
+        pending.append(game_row(played, config, seats, "selfplay", game_seed_value, game_id=game_id,
+                                started_at=began, finished_at=datetime.now(timezone.utc)))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    summary["seconds"] = round(time.monotonic() - started, 3)
+    return summary
+
+
+def main(argv=None) -> int:
+    from ringrift_lake.cli.nn_selfplay_cmd import add_arguments
+
+    parser = argparse.ArgumentParser(prog="python -m training.nn_selfplay", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run_and_report(parser.parse_args(argv))
+
+
+def run_and_report(args: argparse.Namespace) -> int:
+    """Runs selfplay; prints the JSON summary. 0: every game written; 1: some unfinished; 2: bad input."""
+    try:
+        summary = run_nn_selfplay(Lake.from_env(), args.config, args.games, args.model, args.seed, args.temperature,
+                                  args.sample_plies, args.batch_size, args.device, args.max_moves,
+                                  log=lambda line: print(line, file=sys.stderr, flush=True))
+    except (ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary))
+    return 0 if summary["games_written"] + summary["games_present"] == args.games else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
