@@ -3,7 +3,9 @@
 Deduplicates by game_id, replays every game in the engine (strict for our
 own games, legacy for imports), writes valid games and their moves, and
 quarantines the rest with a reason code. Idempotent: running it again with
-nothing new changes nothing.
+nothing new changes nothing. The op sits in the pool `consolidate` (one op at a
+time, `dagster_home/dagster.yaml`): two consolidations of one config at once
+could both insert the same new games, so runs never overlap.
 """
 import dagster as dg
 
@@ -34,6 +36,7 @@ QUARANTINE = dg.AssetKey("quarantine")
                      description="Rejected raw games with a reason code and the raw payload."),
     ],
     description=__doc__.split("\n\n")[0],
+    pool="consolidate",
 )
 def consolidate(context: dg.AssetExecutionContext, config: ConsolidateConfig, lake: LakeResource):
     from ringrift_lake.consolidate import consolidate as consolidate_configs

@@ -12,7 +12,8 @@ are skipped), quarantine (only keys not present), games (append; a re-run
 finds them and skips identical copies), and last the watermark rows.
 Runs for different configs may overlap (appends commute; ``sequence``
 keeps ingest_seq unique); two runs over the same config at once may both
-insert the same new games, so one config is consolidated by one run at a time.
+insert the same new games, so one config is consolidated by one run at a time
+(under Dagster the consolidation op holds the pool `consolidate`, limit 1).
 """
 from __future__ import annotations
 

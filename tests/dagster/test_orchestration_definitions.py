@@ -39,6 +39,7 @@ def test_lineage_follows_the_loop():
 def test_training_runs_in_the_gpu_pool_and_sensors_run_by_default():
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey("candidate_model")).pools == {"gpu"}
+    assert graph.get(dg.AssetKey("games")).pools == {"consolidate"}       # one consolidation at a time
     sensors = {s.name: s for s in defs.sensors}
     assert set(sensors) == {"raw_games_sensor", "retrain_sensor", "candidate_sensor"}
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
