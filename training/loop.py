@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ringrift_lake.encoding.planes import PLANE_UNITS
 from training.shards import Batch, Prefetcher, ShardSet
 
 
@@ -95,7 +96,10 @@ def legal_logits(logits_bp: torch.Tensor, t: dict[str, torch.Tensor]) -> torch.T
 def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, channels_last: bool):
     """(policy CE, value MSE, number of top-1 hits) for one batch of tensors."""
     t = {k: v.to(device, non_blocking=True) for k, v in t.items()}
-    planes = t["planes"].to(memory_format=torch.channels_last) if channels_last else t["planes"]
+    planes = t["planes"]
+    if planes.dtype == torch.uint8:                 # the exporter's eighths, converted on the device
+        planes = planes.float() / PLANE_UNITS
+    planes = planes.to(memory_format=torch.channels_last) if channels_last else planes
     with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
         logits_bp, values_b4 = model(planes, t["globals"])
     logits_bp = legal_logits(logits_bp.float(), t)

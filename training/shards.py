@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -82,7 +82,7 @@ def open_shard(path: str) -> dict[str, np.ndarray]:
 
 @dataclass
 class Batch:
-    planes_bchw: np.ndarray      # float32 [B, C, H, W] (uint8 eighths in the shard become float32 here)
+    planes_bchw: np.ndarray      # [B, C, H, W] as stored: uint8 eighths (exporter) or float32; see planes_float32
     globals_bg: np.ndarray       # float32 [B, G]
     target_row_k: np.ndarray     # int64 [nnz]: batch row of each sparse policy entry
     target_index_k: np.ndarray   # int64 [nnz]: action index
@@ -96,6 +96,13 @@ class Batch:
     @property
     def size(self) -> int:
         return self.planes_bchw.shape[0]
+
+    def planes_float32(self) -> np.ndarray:
+        """float32 planes as the model takes them (training itself moves uint8 eighths to the device
+        and converts there: a quarter of the bytes to copy; see `training.loop.losses`)."""
+        if self.planes_bchw.dtype == np.uint8:
+            return self.planes_bchw.astype(np.float32) / np.float32(PLANE_UNITS)
+        return self.planes_bchw
 
 
 class ShardSet:
@@ -159,10 +166,7 @@ class ShardSet:
         else:
             legal_row_l = legal_index_l = np.zeros(0, dtype=np.int64)
         known_b = np.full(rows.shape[0], "legal_offsets" in shard)
-        planes = np.asarray(shard["planes_nchw"][rows])
-        if planes.dtype == np.uint8:
-            planes = np.multiply(planes, np.float32(1.0 / PLANE_UNITS), dtype=np.float32)
-        return Batch(planes, np.asarray(shard["globals_nf"][rows]),
+        return Batch(np.asarray(shard["planes_nchw"][rows]), np.asarray(shard["globals_nf"][rows]),
                      row_k, index_k, prob_k, top_b, np.asarray(shard["values_nseat"][rows]),
                      legal_row_l, legal_index_l, known_b)
 
@@ -199,6 +203,8 @@ def _concat(parts: list[Batch]) -> Batch:
         return parts[0]
     row_shift = np.cumsum([0] + [p.size for p in parts[:-1]])
     joined = lambda name: np.concatenate([getattr(p, name) for p in parts])
+    if len({p.planes_bchw.dtype for p in parts}) > 1:          # shards of both storages in one batch
+        parts = [replace(p, planes_bchw=p.planes_float32()) for p in parts]
     shifted = lambda name: np.concatenate([getattr(p, name) + shift for p, shift in zip(parts, row_shift)])
     return Batch(joined("planes_bchw"), joined("globals_bg"), shifted("target_row_k"), joined("target_index_k"),
                  joined("target_prob_k"), joined("target_top_b"), joined("values_b4"), shifted("legal_row_l"),

@@ -80,7 +80,7 @@ def test_policy_loss_is_a_softmax_over_each_samples_legal_moves(tmp_path):
     model.eval()
     policy, _, _ = losses(model, t, torch.device("cpu"), None, False)
     with torch.no_grad():
-        logits = model(t["planes"], t["globals"])[0].double()
+        logits = model(torch.from_numpy(batch.planes_float32()), t["globals"])[0].double()
     expected = 0.0
     for row in range(batch.size):
         support = batch.legal_index_l[batch.legal_row_l == row] if batch.legal_known_b[row] else np.arange(POLICY_SIZE)

@@ -127,3 +127,26 @@ def test_a_small_dataset_keeps_at_least_one_game_on_each_side(tmp_path):
     assert len(game(shards.val_refs)) == 1 and len(game(shards.train_refs)) == 3
     shards = ShardSet([path], val_fraction=0.9999)
     assert len(game(shards.train_refs)) == 1 and len(game(shards.val_refs)) == 3
+
+
+def test_uint8_eighths_planes_load_as_the_same_float32_planes(tmp_path):
+    import torch
+
+    from training.loop import losses, to_tensors
+    from test_loop import tiny_model
+
+    path = write_learnable_shard(tmp_path / "f32.npz", 60, 0, 1, legal=True)
+    arrays = dict(np.load(path))
+    arrays["planes_nchw"] = (arrays["planes_nchw"] * 8).astype(np.uint8)          # as the exporter stores them
+    np.savez(tmp_path / "u8.npz", **arrays)
+    refs = np.arange(10, dtype=np.int64)
+    as_float = ShardSet([path], val_fraction=0.2).gather(refs)
+    as_uint8 = ShardSet([str(tmp_path / "u8.npz")], val_fraction=0.2).gather(refs)
+    assert as_uint8.planes_bchw.dtype == np.uint8                                   # moved to the device as is
+    np.testing.assert_array_equal(as_uint8.planes_float32(), as_float.planes_bchw)
+    model = tiny_model().eval()
+    cpu = torch.device("cpu")
+    assert [x.item() for x in losses(model, to_tensors(as_uint8, False), cpu, None, False)] == \
+        [x.item() for x in losses(model, to_tensors(as_float, False), cpu, None, False)]
+    mixed = ShardSet([path, str(tmp_path / "u8.npz")], val_fraction=0.2).gather(np.array([1, (1 << 40) | 1]))
+    assert mixed.planes_bchw.dtype == np.float32 and np.array_equal(mixed.planes_bchw[0], mixed.planes_bchw[1])
