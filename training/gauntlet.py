@@ -68,6 +68,7 @@ class GauntletReport:
     wall_s: float = 0.0
     raw_games_version: int | None = None
     matches_version: int | None = None
+    max_moves: int | None = None   # the move cap the games were played with
 
     def summary(self) -> dict:
         """JSON-able numbers: per-opponent results, games, CPU and wall seconds, versions written."""
@@ -75,7 +76,7 @@ class GauntletReport:
                 "games": self.games, "per_opponent": self.per_opponent, "game_cpu_s": round(self.game_cpu_s, 3),
                 "workers_cpu_s": round(self.workers_cpu_s, 3), "parent_cpu_s": round(self.parent_cpu_s, 3),
                 "wall_s": round(self.wall_s, 3), "raw_games_version": self.raw_games_version,
-                "matches_version": self.matches_version}
+                "matches_version": self.matches_version, "max_moves": self.max_moves}
 
 
 def seat_plan(num_players: int, games: int) -> list[int]:
@@ -235,17 +236,20 @@ def _progress(report: GauntletReport, total: int, started: float) -> None:
 def run_gauntlet(lake: Lake, config: str, candidate_model: str, games_per_opponent: int = DEFAULT_GAMES_PER_OPPONENT,
                  workers: int | None = None, seed: int | None = None, opponents: list[str] | None = None,
                  max_moves: int | None = None, progress: bool = True) -> GauntletReport:
-    """Play the gauntlet and write every game and result to the lake; returns the numbers."""
+    """Play the gauntlet and write every game and result to the lake; returns the numbers. `max_moves`
+    defaults to the board's `move_cap` (a game still running then is unfinished: no ranks)."""
     from engine import parse_config
+    from ringrift_lake.checks.definitions import move_cap
 
-    _, num_players = parse_config(config)
+    board_type, num_players = parse_config(config)
     candidate = player_id(candidate_model)
     opponents = opponents if opponents is not None else opponents_for(lake, config, candidate)
     seed = secrets.randbelow(2**31) if seed is None else seed
     check_models(lake, config, [candidate, *opponents])
+    max_moves = move_cap(board_type) if max_moves is None else max_moves
     jobs = plan_games(config, num_players, candidate, opponents, games_per_opponent, seed, max_moves)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    report = GauntletReport(uuid.uuid4().hex[:16], config, candidate, list(opponents))
+    report = GauntletReport(uuid.uuid4().hex[:16], config, candidate, list(opponents), max_moves=max_moves)
     started, cpu0 = time.perf_counter(), time.process_time()
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     results, batch = [], []

@@ -15,7 +15,8 @@ Rows are the shared selfplay rows (`game_row`: source `selfplay`, agent `policy`
 seat), appended in batches of `--batch-size`, each batch one atomic Delta commit: a crash loses at
 most the batch in hand and never shows part of a game. Game ids are `<config>-nn<seed hex>-<index>`,
 so a rerun with the same `--seed` skips the games already committed. A game still running after
-`--max-moves` moves is not written. Prints a JSON summary; exit 0 when every game was written.
+`--max-moves` moves (default: the board's `move_cap`; argmax players can repeat moves for ever) is
+not written. Prints a JSON summary; exit 0 when every game was written.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 
+from ringrift_lake.checks.definitions import move_cap
 from ringrift_lake.location import Lake
 from ringrift_lake.promotion.players import is_builtin, player_id_of_registry
 from ringrift_lake.promotion.registry import current_champion
@@ -75,13 +77,14 @@ def _seat_factory(lake: Lake, player: str, device: str):
 
 def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion", seed: int | None = None,
                     temperature: float = 1.0, sample_plies: int = 30, batch_size: int = 50, device: str = "auto",
-                    max_moves: int | None = 2000, log=lambda line: None) -> dict:
+                    max_moves: int | None = None, log=lambda line: None) -> dict:
     """Play `games` selfplay games of `model` and append them to raw_games; returns a summary dict."""
     from engine import parse_config, play_game
 
     if games < 0 or batch_size < 1 or temperature < 0 or sample_plies < 0:
         raise ValueError("games, sample_plies and temperature must be >= 0 and batch_size >= 1")
     board_type, num_players = parse_config(config)
+    max_moves = move_cap(board_type) if max_moves is None else max_moves
     player = resolve_player(lake, config, model)
     make_agent = _seat_factory(lake, player, device)
     model_id = player.removeprefix("model:") if player.startswith("model:") else None

@@ -18,14 +18,12 @@ from assets.resources import EvalSettings, LakeResource
 
 
 def move_cap(config: str, max_moves: int) -> int:
-    """The gauntlet's move cap: the setting, else twice the longest plausible game of the board (the
-    quality checks' bound), so two players that never finish cannot hold the run forever."""
-    if max_moves:
-        return max_moves
+    """The gauntlet's move cap: the setting, else the board's `move_cap` (twice the longest plausible game,
+    the quality checks' bound), so two players that never finish cannot hold the run forever."""
     from engine import parse_config
-    from ringrift_lake.checks.definitions import LENGTH_BOUNDS
+    from ringrift_lake.checks.definitions import move_cap as board_move_cap
 
-    return 2 * LENGTH_BOUNDS[parse_config(config)[0]][1]
+    return max_moves or board_move_cap(parse_config(config)[0])
 
 
 class CandidateConfig(dg.Config):

@@ -28,6 +28,13 @@ BALANCE_LOW, BALANCE_HIGH = 0.6, 1.4
 LENGTH_BOUNDS = {"square8": (20, 1500), "hex8": (20, 1500), "square19": (100, 6000), "hexagonal": (150, 8000)}
 
 
+def move_cap(board_type: str) -> int:
+    """Moves after which a game is abandoned unfinished (gauntlets, network selfplay): twice the longest
+    plausible game of the board. Two argmax policies can repeat moves back and forth for ever (a move
+    back onto one's own marker leaves the board as it was), so a game between them needs a cap."""
+    return 2 * LENGTH_BOUNDS[board_type][1]
+
+
 @dataclass(frozen=True)
 class Check:
     name: str

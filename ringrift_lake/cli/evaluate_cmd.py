@@ -19,7 +19,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=None, help="base seed (default: random); recorded per game")
     p.add_argument("--opponent", action="append", dest="opponents", metavar="PLAYER",
                    help="only these opponents (random, heuristic, model:<id>; repeatable)")
-    p.add_argument("--max-moves", type=int, default=None, help="move cap per game (default: the engine's)")
+    p.add_argument("--max-moves", type=int, default=None, help="move cap per game; a game still running then is unfinished "
+                        "(default: twice the longest plausible game of the board, e.g. 3000 on square8)")
     p.set_defaults(func=_run)
 
 

@@ -26,7 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the opening plies")
     p.add_argument("--sample-plies", type=int, default=30, help="plies sampled at --temperature; argmax after")
     p.add_argument("--batch-size", type=int, default=50, help="games per raw_games commit")
-    p.add_argument("--max-moves", type=int, default=2000, help="a game still running after this is not written")
+    p.add_argument("--max-moves", type=int, help="a game still running after this many moves is not written "
+                                                 "(default: twice the longest plausible game of the board)")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda[:k]")
 
 

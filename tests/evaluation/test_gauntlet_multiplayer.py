@@ -8,6 +8,7 @@ import pytest
 
 from engine import validate_game
 from ringrift_lake import tables
+from ringrift_lake.checks.definitions import move_cap
 from ringrift_lake.location import Lake
 from training.gauntlet import opponents_for, plan_games, run_gauntlet
 
@@ -46,3 +47,12 @@ def test_three_player_gauntlet_writes_ranked_replayable_games(tmp_path):
                               expected_winner=game["winner"], expected_reason=game["reason"], mode="strict")
         assert check.ok, (check.code, check.detail)
     assert report.per_opponent["random"]["games"] == 3
+    assert report.max_moves == move_cap("hex8") == 3000          # the default cap: no game runs for ever
+
+
+def test_a_game_past_the_move_cap_is_unfinished_without_ranks(tmp_path):
+    lake = Lake.at(str(tmp_path / "lake"))
+    report = run_gauntlet(lake, "square8_2p", "heuristic", games_per_opponent=2, workers=1, seed=3, max_moves=10,
+                          progress=False)
+    assert report.max_moves == 10 and report.per_opponent["random"]["unfinished"] == 2
+    assert [m["ranks"] for m in tables.read(lake, "matches").to_pylist()] == [None, None]
