@@ -50,15 +50,15 @@ def ordered_map(fn: Callable, tasks: Iterable, workers: int) -> Iterator:
         child.close()
         procs.append(proc)
         conns.append(parent)
-    busy: dict = {conn: [] for conn in conns}   # connection -> [index of the task it is on], or []
+    busy: dict = {conn: None for conn in conns}   # connection -> index of the task it is on, or None
     done: dict[int, object] = {}
     next_task, next_out = 0, 0
     try:
         while next_out < len(tasks):
             for conn in conns:
-                if not busy[conn] and next_task < len(tasks):
+                if busy[conn] is None and next_task < len(tasks):
                     conn.send((next_task, tasks[next_task]))
-                    busy[conn].append(next_task)
+                    busy[conn] = next_task
                     next_task += 1
             while next_out in done:
                 ok, value = done.pop(next_out)
@@ -68,22 +68,22 @@ def ordered_map(fn: Callable, tasks: Iterable, workers: int) -> Iterator:
                 next_out += 1
             if next_out >= len(tasks):
                 break
-            for conn in multiprocessing.connection.wait([c for c in conns if busy[c]]):
+            for conn in multiprocessing.connection.wait([c for c in conns if busy[c] is not None]):
                 try:
                     index, ok, value = conn.recv()
                 except EOFError:
-                    raise WorkerDied(f"a worker died while on task {busy[conn][0]}") from None
-                busy[conn].remove(index)
+                    raise WorkerDied(f"a worker died while on task {busy[conn]}") from None
+                busy[conn] = None
                 done[index] = (ok, value)
     finally:
         for conn, proc in zip(conns, procs):
-            if not busy[conn] and proc.is_alive():
+            if busy[conn] is None and proc.is_alive():
                 try:
                     conn.send(None)            # an idle worker exits by itself
                 except OSError:
                     pass
         for conn, proc in zip(conns, procs):
-            if busy[conn]:
+            if busy[conn] is not None:
                 proc.kill()                    # interrupted mid-task: its result is not wanted
             proc.join(timeout=10)
             if proc.is_alive():

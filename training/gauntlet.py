@@ -37,6 +37,7 @@ from ringrift_lake import tables
 from ringrift_lake.location import Lake
 from ringrift_lake.promotion import DEFAULT_MIN_GAMES, current_champion, player_id, player_id_of_registry
 from ringrift_lake.promotion.stats import head_to_head
+from training.seats import Seat, agent_maker
 
 DEFAULT_GAMES_PER_OPPONENT = DEFAULT_MIN_GAMES   # a default gauntlet has enough games to decide a promotion
 OPENING_RANDOM_PLIES_PER_PLAYER = 2   # random opening moves per player, see _Seat
@@ -127,50 +128,37 @@ def init_worker(lake: Lake) -> None:
     """Per worker process: remember the lake; models are loaded on first use and cached."""
     _WORKER.clear()
     _WORKER["lake"] = lake
-    _WORKER["models"] = {}
+    _WORKER["makers"] = {}
     _WORKER["cpu0"] = time.process_time()
 
 
-class _Seat:
-    """One seat's agent inside a gauntlet game.
-
-    Shows every pre-move position to all agents that keep a history (so a policy agent sees the same
-    history frames as in training), and plays the game's first `opening_plies` moves from a seeded
-    random opening: argmax policies and the heuristic are (nearly) deterministic, so without it the
-    games between two of them would repeat and would not be independent evidence.
+class _Seat(Seat):
+    """One seat's agent inside a gauntlet game: a `Seat` (every position shown to the whole table) that
+    plays the game's first `opening_plies` moves from a seeded random opening: argmax policies and the
+    heuristic are (nearly) deterministic, so without it the games between two of them would repeat and
+    would not be independent evidence.
     """
 
     def __init__(self, agent, table: list, opening, opening_plies: int):
-        self.agent, self.table, self.opening, self.opening_plies = agent, table, opening, opening_plies
-        self.name = getattr(agent, "name", "agent")
+        super().__init__(agent, table)
+        self.opening, self.opening_plies = opening, opening_plies
 
     def select_move(self, state, legal):
-        for member in self.table:
-            if hasattr(member, "observe"):
-                member.observe(state)
-        if state.move_count < self.opening_plies:
-            return self.opening.select_move(state, legal)
-        return self.agent.select_move(state, legal)
+        self.show(state)
+        agent = self.opening if state.move_count < self.opening_plies else self.agent
+        return agent.select_move(state, legal)
 
 
 def _agent(player: str, seed: int):
-    from engine.agents import HeuristicAgent, RandomAgent
+    """A fresh agent for `player`; a network is loaded once per worker process."""
+    makers = _WORKER["makers"]
+    if player not in makers:
+        if player.startswith("model:"):
+            import torch
 
-    if player == "random":
-        return RandomAgent(seed=seed)
-    if player == "heuristic":
-        return HeuristicAgent(seed=seed)
-    from training.policy_agent import PolicyAgent
-
-    model_id = player.removeprefix("model:")
-    cache = _WORKER["models"]
-    if model_id not in cache:
-        import torch
-
-        torch.set_num_threads(1)
-        cache[model_id] = PolicyAgent.from_checkpoint(_WORKER["lake"], model_id)
-    loaded = cache[model_id]
-    return PolicyAgent(loaded.model, loaded.encoder, seed=seed, name=loaded.name)
+            torch.set_num_threads(1)
+        makers[player] = agent_maker(_WORKER["lake"], player)
+    return makers[player](seed)
 
 
 def seat_ranks(final_state) -> list[int] | None:

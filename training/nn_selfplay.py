@@ -4,9 +4,9 @@
     python -m training.nn_selfplay --config square8_2p --model square8_2p-2026... --device cuda
     python -m training.nn_selfplay --config hex8_2p --games 50 --temperature 1.0 --sample-plies 20 --seed 7
 
-Every seat is a `PolicyAgent` of the same model, shown every position (so it sees the history frames
-training saw). For varied games, the moves of the first `--sample-plies` plies are sampled from the
-policy at `--temperature`; later moves are the argmax. When the champion is a built-in agent (the
+Every seat is a `PolicyAgent` of the same model, shown every position (`training.seats.Seat`, so it sees
+the history frames training saw). For varied games, the moves of the first `--sample-plies` plies are
+sampled from the policy at `--temperature` (`PolicyAgent(sample_plies=...)`); later moves are the argmax. When the champion is a built-in agent (the
 heuristic, before any network has been promoted), that agent plays instead, so the loop can run from
 the first day. The device is CUDA when present (`--device auto`); the network runs on one position at
 a time.
@@ -34,22 +34,7 @@ from ringrift_lake.promotion.players import is_builtin, player_id_of_registry
 from ringrift_lake.promotion.registry import current_champion
 from ringrift_lake.selfplay.rows import game_row, seat_rows, write_raw_games, writer_id
 from ringrift_lake.selfplay.worker import game_seed, present_game_ids
-
-
-class _SampledOpening:
-    """A seat: shows the position to every agent of the table, then samples (temperature) for the first
-    `sample_plies` plies and plays the argmax after."""
-
-    def __init__(self, agent, table: list, temperature: float, sample_plies: int):
-        self.agent, self.table, self.temperature, self.sample_plies = agent, table, temperature, sample_plies
-
-    def select_move(self, state, legal):
-        for member in self.table:
-            if hasattr(member, "observe"):
-                member.observe(state)
-        if hasattr(self.agent, "temperature"):
-            self.agent.temperature = self.temperature if state.move_count < self.sample_plies else 0.0
-        return self.agent.select_move(state, legal)
+from training.seats import Seat, agent_maker
 
 
 def resolve_player(lake: Lake, config: str, model: str) -> str:
@@ -60,19 +45,6 @@ def resolve_player(lake: Lake, config: str, model: str) -> str:
     if row is None:
         raise LookupError(f"{config} has no champion yet: promote one (evaluate job) or pass --model")
     return player_id_of_registry(row["model_id"])
-
-
-def _seat_factory(lake: Lake, player: str, device: str):
-    """A function seed -> a fresh agent for one seat (the network is loaded once and shared)."""
-    from engine.agents import HeuristicAgent, RandomAgent
-
-    if player in ("random", "heuristic"):
-        return lambda seed: (RandomAgent if player == "random" else HeuristicAgent)(seed=seed)
-    from training.loop import pick_device
-    from training.policy_agent import PolicyAgent
-
-    loaded = PolicyAgent.from_checkpoint(lake, player.removeprefix("model:"), device=str(pick_device(device)))
-    return lambda seed: PolicyAgent(loaded.model, loaded.encoder, seed=seed, name=loaded.name, device=loaded.device)
 
 
 def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion", seed: int | None = None,
@@ -86,7 +58,7 @@ def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion"
     board_type, num_players = parse_config(config)
     max_moves = move_cap(board_type) if max_moves is None else max_moves
     player = resolve_player(lake, config, model)
-    make_agent = _seat_factory(lake, player, device)
+    make_agent = agent_maker(lake, player, device, temperature=temperature, sample_plies=sample_plies)
     model_id = player.removeprefix("model:") if player.startswith("model:") else None
     seats = seat_rows(["policy" if model_id else player] * num_players, [model_id] * num_players)
     run_seed = seed if seed is not None else secrets.randbits(48)
@@ -114,7 +86,7 @@ def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion"
             continue
         game_seed_value = game_seed(config, run_seed, -1, index)
         agents = [make_agent(game_seed_value + seat) for seat in range(num_players)]
-        table = [_SampledOpening(a, agents, temperature, sample_plies) for a in agents]
+        table = [Seat(a, agents) for a in agents]
         began = datetime.now(timezone.utc)
         played = play_game(board_type, num_players, table, seed=game_seed_value, max_moves=max_moves)
         if played.status != "completed":

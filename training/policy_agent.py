@@ -2,6 +2,7 @@
 
     agent = PolicyAgent.from_checkpoint(lake, "square8_2p-20261129T...", seed=7)      # argmax
     agent = PolicyAgent(model, encoder_for("square8"), seed=7, temperature=1.0)       # sampling
+    agent = PolicyAgent(model, encoder, seed=7, temperature=1.0, sample_plies=30)     # sample plies 0-29 only
     move = agent.select_move(state, legal_moves(state))
 
 The logits are masked to the legal moves' policy indices (moves that share an
@@ -22,9 +23,10 @@ from training import checkpoint
 
 class PolicyAgent:
     def __init__(self, model, encoder, seed: int = 0, temperature: float = 0.0, rules_options: dict | None = None,
-                 name: str = "policy", device: str | torch.device = "cpu"):
+                 name: str = "policy", device: str | torch.device = "cpu", sample_plies: int | None = None):
         if temperature < 0:
             raise ValueError("temperature must be >= 0 (0 = argmax)")
+        self.sample_plies = sample_plies          # None: `temperature` on every ply; k: on plies < k, argmax after
         self.device = torch.device(device)
         self.model = model.to(self.device).eval()
         self.encoder = encoder
@@ -79,10 +81,12 @@ class PolicyAgent:
             by_index.setdefault(self.encoder.action_space.encode_move(state, move), move)
         indices = np.fromiter(by_index, dtype=np.int64, count=len(by_index))
         legal_logits = self.policy_logits(state)[indices].astype(np.float64)
-        if self.temperature == 0:
+        sampling = self.temperature > 0 and (self.sample_plies is None or state.move_count < self.sample_plies)
+        if not sampling:
             choice = int(np.argmax(legal_logits))
         else:
             z = legal_logits / self.temperature
             p = np.exp(z - z.max())
             choice = int(self._rng.choice(len(indices), p=p / p.sum()))
         return by_index[int(indices[choice])]
+

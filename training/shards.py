@@ -201,10 +201,10 @@ def _csr_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
 def _concat(parts: list[Batch]) -> Batch:
     if len(parts) == 1:
         return parts[0]
-    row_shift = np.cumsum([0] + [p.size for p in parts[:-1]])
-    joined = lambda name: np.concatenate([getattr(p, name) for p in parts])
     if len({p.planes_bchw.dtype for p in parts}) > 1:          # shards of both storages in one batch
         parts = [replace(p, planes_bchw=p.planes_float32()) for p in parts]
+    row_shift = np.cumsum([0] + [p.size for p in parts[:-1]])
+    joined = lambda name: np.concatenate([getattr(p, name) for p in parts])
     shifted = lambda name: np.concatenate([getattr(p, name) + shift for p, shift in zip(parts, row_shift)])
     return Batch(joined("planes_bchw"), joined("globals_bg"), shifted("target_row_k"), joined("target_index_k"),
                  joined("target_prob_k"), joined("target_top_b"), joined("values_b4"), shifted("legal_row_l"),

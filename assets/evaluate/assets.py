@@ -17,15 +17,6 @@ from assets.partitions import configs
 from assets.resources import EvalSettings, LakeResource
 
 
-def move_cap(config: str, max_moves: int) -> int:
-    """The gauntlet's move cap: the setting, else the board's `move_cap` (twice the longest plausible game,
-    the quality checks' bound), so two players that never finish cannot hold the run forever."""
-    from engine import parse_config
-    from ringrift_lake.checks.definitions import move_cap as board_move_cap
-
-    return max_moves or board_move_cap(parse_config(config)[0])
-
-
 class CandidateConfig(dg.Config):
     model_id: str = ""      # empty: the config's newest candidate still waiting for a decision
 
@@ -44,9 +35,8 @@ def gauntlet_matches(context: dg.AssetExecutionContext, config: CandidateConfig,
     cfg = context.partition_key
     the_lake = lake.lake()
     model_id = resolve_candidate(the_lake, cfg, config.model_id)
-    cap = move_cap(cfg, evaluation.max_moves)
     report = run_gauntlet(the_lake, cfg, model_id, games_per_opponent=evaluation.games_per_opponent,
-                          workers=evaluation.workers, max_moves=cap, progress=False)
+                          workers=evaluation.workers, max_moves=evaluation.max_moves or None, progress=False)
     context.log.info(f"{cfg}: gauntlet {report.gauntlet_id} of {model_id}: {report.games} games in "
                      f"{report.wall_s:.0f}s; {json.dumps(report.per_opponent)}")
     return dg.MaterializeResult(
@@ -56,7 +46,7 @@ def gauntlet_matches(context: dg.AssetExecutionContext, config: CandidateConfig,
             "gauntlet_id": report.gauntlet_id,
             "games": report.games,
             "opponents": ", ".join(report.opponents),
-            "move_cap": cap,
+            "move_cap": report.max_moves,
             "matches_version": report.matches_version,
             "raw_games_version": report.raw_games_version,
             "wall_s": round(report.wall_s, 1),

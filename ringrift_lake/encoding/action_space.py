@@ -122,9 +122,10 @@ class ActionSpace:
                 raise UnencodableMove(f"placement count {count}")
             return self._at(base["place_ring"] + count - 1, move.to)
         if t in STRAIGHT_TYPES:
-            straight, n = self._tables()[:2]
-            if move.frm is not None and move.to is not None and straight[move.frm * n + move.to] >= 0:
-                return straight[move.frm * n + move.to]
+            if move.frm is not None and move.to is not None:
+                index = self._straight_lookup()[move.frm * self.grid.n_cells + move.to]
+                if index >= 0:
+                    return index
             direction, dist = self._step(move.frm, move.to)             # raises UnencodableMove
             return self._at(base["straight"] + direction * self.grid.max_distance + dist - 1, move.frm)
         if t == "recovery_slide":
@@ -172,17 +173,17 @@ class ActionSpace:
                     table[frm * n + to] = self._at(base + direction * max_distance + dist - 1, frm)
         return table
 
-    def _tables(self) -> tuple:
+    def _straight_lookup(self) -> list[int]:
         if self._straight_index is None:
             self._straight_index = self._straight_table()
-        return (self._straight_index, self.grid.n_cells, self.grid.hw, self._grid_pos,
-                self.plane_base["place_ring"] * self.grid.hw - self.grid.hw, self._special_index)
+        return self._straight_index
 
     def encode_legal(self, state, legal: list) -> list[int]:
         """The sorted distinct policy indices of the moves `legal` of `state` (the training mask).
         Placements, straight moves and the special types, nearly all of any position's moves, go
         through lookup tables (-1 there: not on one ray); the rest through `encode_move`."""
-        straight, n, hw, grid_pos, place_base, special = self._tables()
+        straight, n, hw, grid_pos = self._straight_lookup(), self.grid.n_cells, self.grid.hw, self._grid_pos
+        place_base, special = (self.plane_base["place_ring"] - 1) * hw, self._special_index     # count 1: plane 0
         out = [place_base + m[5] * hw + grid_pos[m[2]] if m[0] == "place_ring" and 1 <= m[5] <= MAX_PLACEMENT
                else straight[m[3] * n + m[2]] if m[0] in _STRAIGHT_SET
                else special.get(m[0], -1) for m in legal]

@@ -1,14 +1,15 @@
 """Replay games with the engine's fast path and encode every ply into shard arrays.
 
 Games in `games` were validated at consolidation, so replay uses `apply_move(check=False)`; the
-legal moves of each position are generated only to record their policy indices (the training mask). Each game is still checked to end as recorded (status and winner):
+legal moves of each position are generated only to record their policy indices (the training mask).
+Each game is still checked to end as recorded (status and winner):
 a mismatch means the engine or the data changed, and the export stops rather than train on it.
 Legacy imports may stop mid-turn (their result was confirmed at consolidation), so for them the
 recorded winner is used as is. Values always come from the `games` row's winner.
 
 Planes are stored as uint8 eighths (value * PLANE_UNITS; every plane value is a multiple of 1/8), a
-quarter of float32's bytes to write, hash and read back; the training loader turns them back into
-float32. `stream_shard` writes a shard game by game: the planes go through a small reused buffer (about
+quarter of float32's bytes to write, hash and read back; training turns them back into float32 on
+the device. `stream_shard` writes a shard game by game: the planes go through a small reused buffer (about
 1 MiB of plies at a time, so they are checksummed and written while still in the CPU cache)
 straight into the file (a shard is never in memory whole); the small per-sample arrays are
 collected and written after them. `encode_games` returns the same arrays in memory.

@@ -16,6 +16,7 @@ from engine.agents import HeuristicAgent, RandomAgent
 from ringrift_lake.encoding import encoder_for
 from ringrift_lake.encoding.symmetry import COUNT, square_symmetries
 from ringrift_lake.encoding.targets import final_seat_values, relative_values
+from training.seats import Seat
 
 
 class ExploringHeuristic:
@@ -111,20 +112,6 @@ def write_shard(path, samples: dict, rows: np.ndarray) -> str:
     return str(path)
 
 
-class _ShowEveryPosition:
-    """A seat that first shows the position to every agent of the table keeping a history (`observe`),
-    so the policy agent sees the same history frames as in training."""
-
-    def __init__(self, agent, table: list):
-        self.agent, self.table = agent, table
-
-    def select_move(self, state, legal):
-        for member in self.table:
-            if hasattr(member, "observe"):
-                member.observe(state)
-        return self.agent.select_move(state, legal)
-
-
 def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int, seed: int,
                     max_moves: int = 600) -> float:
     """Share of `games` won by the policy agent against random agents, seats rotated; a game still
@@ -134,7 +121,7 @@ def policy_win_rate(agent_factory, board_type: str, num_players: int, games: int
         seat = g % num_players
         agents = [RandomAgent(seed=seed * 1000 + g * 10 + k) for k in range(num_players)]
         agents[seat] = agent_factory(seed * 1000 + g)
-        seats = [_ShowEveryPosition(a, agents) for a in agents]
+        seats = [Seat(a, agents) for a in agents]
         played = play_game(board_type, num_players, seats, seed=seed * 1000 + g, max_moves=max_moves)
         wins += played.winner == seat + 1
     return wins / games

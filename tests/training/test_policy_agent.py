@@ -56,6 +56,17 @@ def test_sampling_is_reproducible_by_seed_and_varies():
         PolicyAgent(model, enc, temperature=-1)
 
 
+def test_sample_plies_samples_the_opening_and_plays_the_argmax_after():
+    model, enc = untrained()
+    state = positions(plies=1)[0]                                  # ply 0
+    legal = legal_moves(state)
+    best = PolicyAgent(model, enc).select_move(state, legal).key()
+    opening = PolicyAgent(model, enc, seed=4, temperature=5.0, sample_plies=1)
+    assert len({opening.select_move(state, legal).key() for _ in range(20)}) > 1
+    after = PolicyAgent(model, enc, seed=4, temperature=5.0, sample_plies=0)
+    assert {after.select_move(state, legal).key() for _ in range(20)} == {best}
+
+
 def test_observed_history_gives_the_same_planes_as_training():
     model, enc = untrained()
     states = positions(plies=12)
