@@ -12,7 +12,7 @@ def register(sub) -> None:
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--channels", type=int, default=32, help="trunk width of the demo model (default 32)")
     p.add_argument("--blocks", type=int, default=2, help="residual blocks of the demo model (default 2)")
-    p.add_argument("--gauntlet-games", type=int, default=12, help="gauntlet games per opponent (default 12)")
+    p.add_argument("--gauntlet-games", type=int, default=24, help="gauntlet games per opponent (default 24)")
     p.add_argument("--workers", type=int, default=1, help="selfplay/gauntlet worker processes (0 = in-process)")
     p.add_argument("--device", default="auto", help="training device: auto | cpu | cuda")
     p.add_argument("--lake", default="", help="lake root (default: $RINGRIFT_LAKE or ./lake)")
