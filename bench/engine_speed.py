@@ -36,7 +36,8 @@ MAX_MOVES = 5000
 
 def random_playouts(config: str, seconds: float, seed: int) -> tuple[int, int, float]:
     """Play random games until `seconds` of CPU are used; (moves, games, cpu seconds)."""
-    board, players = parse_config(config)
+    cfg = parse_config(config)
+    board, players = cfg.board_type, cfg.num_players
     moves = games = 0
     start = time.process_time()
     while time.process_time() - start < seconds:
@@ -51,7 +52,8 @@ def random_playouts(config: str, seconds: float, seed: int) -> tuple[int, int, f
 
 def play(config: str, agents: list) -> tuple[object, float]:
     """One game with agents[seat-1] choosing for each seat; (final state, CPU seconds inside agents)."""
-    board, players = parse_config(config)
+    cfg = parse_config(config)
+    board, players = cfg.board_type, cfg.num_players
     state = new_game(board, players)
     in_agents = 0.0
     while state.status == "active" and state.move_count < MAX_MOVES:
@@ -96,7 +98,7 @@ def heuristic_timing(games: int, seed: int) -> None:
 
 def winrates(configs, games: int, seed: int) -> None:
     for config in configs:
-        players = parse_config(config)[1]
+        players = parse_config(config).num_players
         wins = unfinished = 0
         for g in range(games):
             heuristic_seat = 1 + g % players

@@ -36,7 +36,8 @@ def fill_lake(lake, config: str, samples: int, seed: int) -> int:
     from ringrift_lake.consolidate.run import consolidate
     from ringrift_lake.selfplay.rows import game_row, write_raw_games
 
-    board, n = parse_config(config)
+    cfg = parse_config(config)
+    board, n = cfg.board_type, cfg.num_players
     rows, moves = [], 0
     while moves < samples:
         game = play_game(board, n, [RandomAgent(seed=seed * 10 + s) for s in range(n)], seed=seed)

@@ -58,7 +58,8 @@ def source_rows(games_per_config: int) -> list[dict]:
 
     rows = []
     for c, config in enumerate(SOURCE_CONFIGS):
-        board, players = parse_config(config)
+        cfg = parse_config(config)
+        board, players = cfg.board_type, cfg.num_players
         for i in range(games_per_config):
             seed = 1000 * c + i
             played = play_game(board, players, [RandomAgent(seed=seed * 10 + s) for s in range(players)], seed)

@@ -6,28 +6,21 @@ from dataclasses import dataclass, field
 from .apply import apply_move
 from .codec import move_from_json, move_to_json
 from .errors import IllegalMoveError
-from .geometry import BOARD_SIZES, geometry_for
+from .boards import BOARD_TYPES, CONFIGS, board_for, parse_config
+from .geometry import geometry_for
 from .legal import legal_moves
 from .state import DEFAULT_RULES_OPTIONS, GameState
 from .validation import check_move
 from .victory import LAST_PLAYER_STANDING, evaluate_victory, has_real_action, lps_turn_start
 
-BOARD_TYPES = ("square8", "square19", "hex8", "hexagonal")
-CONFIGS = {f"{b}_{n}p": (b, n) for b in BOARD_TYPES for n in (2, 3, 4)}
-
-
-def parse_config(name: str) -> tuple[str, int]:
-    try:
-        return CONFIGS[name]
-    except KeyError:
-        raise ValueError(f"unknown config {name!r}; valid configs: {', '.join(CONFIGS)}") from None
+__all__ = ["BOARD_TYPES", "CONFIGS", "GameCheck", "PlayedGame", "new_game", "parse_config", "play_game",
+           "validate_game"]
 
 
 def new_game(board_type: str, num_players: int, rules_options: dict | None = None) -> GameState:
     """Fresh game: every hand full, player 1 to place. Defaults: R172 on (3 rounds), pie rule off,
     reference hex8 line quirk on."""
-    if board_type not in BOARD_SIZES:
-        raise ValueError(f"unknown board type {board_type!r}; valid: {', '.join(BOARD_TYPES)}")
+    board_for(board_type)   # ValueError naming the valid board types
     if not 1 <= num_players <= 4:
         raise ValueError(f"num_players must be 2-4 (1 for test positions), got {num_players}")
     opts = dict(DEFAULT_RULES_OPTIONS)

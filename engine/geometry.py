@@ -14,19 +14,16 @@ SQUARE_LINE_AXES = ((1, 0), (1, 1), (0, 1), (1, -1))
 HEX_DIRS = ((1, 0, -1), (1, -1, 0), (0, -1, 1), (-1, 0, 1), (-1, 1, 0), (0, 1, -1))
 HEX_LINE_AXES = ((1, 0, -1), (1, -1, 0), (0, -1, 1))
 
-BOARD_SIZES = {"square8": 8, "square19": 19, "hex8": 9, "hexagonal": 25}
-HEX_BOARDS = ("hex8", "hexagonal")
+from .boards import board_for
 
 
 class Geometry:
     """All static facts about one board: cells, keys, neighbours, rays and bitboard layout."""
 
     def __init__(self, board_type: str, size: int):
-        if board_type not in BOARD_SIZES:
-            raise ValueError(f"unknown board type {board_type!r}; valid: {sorted(BOARD_SIZES)}")
         self.board_type = board_type
         self.size = size
-        self.is_hex = board_type in HEX_BOARDS
+        self.is_hex = board_for(board_type).is_hex
         if self.is_hex:
             r = (size - 1) // 2
             self.radius = r
@@ -183,9 +180,7 @@ class Geometry:
 def geometry_for(board_type: str, size: int | None = None) -> Geometry:
     """The (cached) geometry of a board; size defaults to the board's current serialized size."""
     if size is None:
-        if board_type not in BOARD_SIZES:
-            raise ValueError(f"unknown board type {board_type!r}; valid: {sorted(BOARD_SIZES)}")
-        size = BOARD_SIZES[board_type]
+        size = board_for(board_type).size
     return _cached_geometry(board_type, int(size))
 
 

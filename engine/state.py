@@ -6,9 +6,8 @@ bitboards and ring counts (`stack_bb`, `marker_bb`, `ring_count`, `collapsed_cou
 """
 from __future__ import annotations
 
+from .boards import board_for
 from .geometry import Geometry
-
-RINGS_PER_PLAYER = {"square8": 18, "square19": 72, "hex8": 18, "hexagonal": 96}
 
 DEFAULT_RULES_OPTIONS = {
     "lpsRoundsRequired": 3,  # R172 on for our own games
@@ -58,7 +57,7 @@ class GameState:
         if rules_options:
             opts.update(rules_options)
         self.options = opts
-        rpp = opts.get("ringsPerPlayer") or RINGS_PER_PLAYER[geometry.board_type]
+        rpp = opts.get("ringsPerPlayer") or board_for(geometry.board_type).rings_per_player
         self.rings_per_player = rpp
         self.current_player = 1
         self.phase = "ring_placement"

@@ -178,7 +178,8 @@ def play_job(job: GameJob) -> dict:
     from engine.agents import RandomAgent
     from ringrift_lake.selfplay.rows import game_row, seat_rows
 
-    board_type, num_players = parse_config(job.config)
+    cfg = parse_config(job.config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     agents = [_agent(p, (job.seed * 31 + seat) % 2**62) for seat, p in enumerate(job.players, start=1)]
     opening = RandomAgent(seed=job.seed)
     seats = [_Seat(a, agents, opening, job.opening_plies) for a in agents]
@@ -227,14 +228,14 @@ def run_gauntlet(lake: Lake, config: str, candidate_model: str, games_per_oppone
     """Play the gauntlet and write every game and result to the lake; returns the numbers. `max_moves`
     defaults to the board's `move_cap` (a game still running then is unfinished: no ranks)."""
     from engine import parse_config
-    from ringrift_lake.checks.definitions import move_cap
 
-    board_type, num_players = parse_config(config)
+    cfg = parse_config(config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     candidate = player_id(candidate_model)
     opponents = opponents if opponents is not None else opponents_for(lake, config, candidate)
     seed = secrets.randbelow(2**31) if seed is None else seed
     check_models(lake, config, [candidate, *opponents])
-    max_moves = move_cap(board_type) if max_moves is None else max_moves
+    max_moves = cfg.move_cap if max_moves is None else max_moves
     jobs = plan_games(config, num_players, candidate, opponents, games_per_opponent, seed, max_moves)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     report = GauntletReport(uuid.uuid4().hex[:16], config, candidate, list(opponents), max_moves=max_moves)

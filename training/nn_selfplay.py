@@ -28,7 +28,6 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from ringrift_lake.checks.definitions import move_cap
 from ringrift_lake.location import Lake
 from ringrift_lake.promotion.players import is_builtin, player_id_of_registry
 from ringrift_lake.promotion.registry import current_champion
@@ -55,8 +54,9 @@ def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion"
 
     if games < 0 or batch_size < 1 or temperature < 0 or sample_plies < 0:
         raise ValueError("games, sample_plies and temperature must be >= 0 and batch_size >= 1")
-    board_type, num_players = parse_config(config)
-    max_moves = move_cap(board_type) if max_moves is None else max_moves
+    cfg = parse_config(config)
+    board_type, num_players = cfg.board_type, cfg.num_players
+    max_moves = cfg.move_cap if max_moves is None else max_moves
     player = resolve_player(lake, config, model)
     make_agent = agent_maker(lake, player, device, temperature=temperature, sample_plies=sample_plies)
     model_id = player.removeprefix("model:") if player.startswith("model:") else None

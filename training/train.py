@@ -71,7 +71,8 @@ def run(args: argparse.Namespace, log=None) -> TrainResult:
     from engine import parse_config
     from ringrift_lake.location import Lake
 
-    board_type, num_players = parse_config(args.config)
+    cfg = parse_config(args.config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     lake = Lake.at(args.lake) if args.lake else Lake.from_env()
     if args.shards:
         data = data_source.from_files(args.config, args.shards, None)

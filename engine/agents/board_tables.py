@@ -5,10 +5,10 @@ directions are therefore the line axes (square: E, SE, S, NE; hex: the three cub
 """
 from __future__ import annotations
 
+from ..boards import board_for
+
 SQUARE_STEPS = ((1, 0), (1, 1), (0, 1), (1, -1), (-1, 0), (-1, -1), (0, -1), (-1, 1))
 HEX_STEPS = ((1, 0, -1), (1, -1, 0), (0, -1, 1), (-1, 0, 1), (-1, 1, 0), (0, 1, -1))
-
-RINGS_PER_PLAYER = {"square8": 18, "square19": 72, "hex8": 18, "hexagonal": 96}
 
 _CACHE: dict = {}
 
@@ -79,5 +79,5 @@ def victory_threshold(state) -> int:
         value = getattr(state, name, None)
         if isinstance(value, int) and value > 0:
             return value
-    rings = RINGS_PER_PLAYER.get(state.geometry.board_type, 18)
+    rings = board_for(state.geometry.board_type).rings_per_player
     return round(rings * (state.num_players + 1) / 3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.boards import BOARDS
 from ringrift_lake.schemas import MOVE_TYPE_FIELDS
 
 BLOCKING = "blocking"
@@ -24,15 +25,8 @@ MIN_MOVES = 5
 # once the config has at least this many decided games (2p: 30-70 %, as the previous system).
 BALANCE_MIN_GAMES = 100
 BALANCE_LOW, BALANCE_HIGH = 0.6, 1.4
-# Plausible game lengths in plies (bookkeeping moves included); reference games fall well inside.
-LENGTH_BOUNDS = {"square8": (20, 1500), "hex8": (20, 1500), "square19": (100, 6000), "hexagonal": (150, 8000)}
-
-
-def move_cap(board_type: str) -> int:
-    """Moves after which a game is abandoned unfinished (gauntlets, network selfplay): twice the longest
-    plausible game of the board. Two argmax policies can repeat moves back and forth for ever (a move
-    back onto one's own marker leaves the board as it was), so a game between them needs a cap."""
-    return 2 * LENGTH_BOUNDS[board_type][1]
+# Plausible game lengths in plies (bookkeeping moves included): the board records' `length_bounds`.
+LENGTH_BOUNDS = {name: board.length_bounds for name, board in BOARDS.items()}
 
 
 @dataclass(frozen=True)

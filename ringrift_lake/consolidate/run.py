@@ -72,7 +72,8 @@ def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int, pro
     move_lists = raw.column("moves")
     tasks = []
     for row in first_row.values():
-        board_type, num_players = parse_config(cols["config"][row])
+        cfg = parse_config(cols["config"][row])
+        board_type, num_players = cfg.board_type, cfg.num_players
         tasks.append(ReplayTask(board_type, num_players, move_lists[row].as_py(), cols["rules_options"][row],
                                 cols["status"][row], cols["winner"][row], cols["reason"][row],
                                 cols["validation_mode"][row]))

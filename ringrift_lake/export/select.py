@@ -90,7 +90,8 @@ def _filtered_games(lake: Lake, config: str, window: Window, version: int) -> li
 
 def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | None = None) -> Selection:
     """The games (with their moves) of `window` for `config`, at `versions` (default: the current ones)."""
-    board_type, num_players = parse_config(config)
+    cfg = parse_config(config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     if versions is None:
         versions = {name: tables.version(lake, name) for name in ("games", "moves")}
     if versions.get("games") is None or versions.get("moves") is None:

@@ -71,7 +71,8 @@ def game_row(played_game, config: str, seats: Sequence[dict] | Sequence[str], so
     """
     from engine import ENGINE_VERSION, RULES_VERSION, parse_config
 
-    board_type, num_players = parse_config(config)
+    cfg = parse_config(config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     if seats and isinstance(seats[0], str):
         seats = seat_rows(seats)
     if len(seats) != num_players:

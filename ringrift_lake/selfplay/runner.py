@@ -117,7 +117,7 @@ def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", wor
     """
     from engine import parse_config
 
-    _, num_players = parse_config(config)
+    num_players = parse_config(config).num_players
     seat_agents = tuple(agents_per_seat or [agent] * num_players)
     if len(seat_agents) != num_players or any(a not in AGENT_NAMES for a in seat_agents):
         raise ValueError(f"agents per seat {list(seat_agents)}: need {num_players} of {', '.join(AGENT_NAMES)}")

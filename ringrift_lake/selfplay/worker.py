@@ -94,7 +94,8 @@ def run_worker(task: WorkerTask, emit) -> None:
 
     lake = task.lake
     parent = os.getppid()
-    board_type, num_players = parse_config(task.config)
+    cfg = parse_config(task.config)
+    board_type, num_players = cfg.board_type, cfg.num_players
     present = task.present if task.present is not None else present_game_ids(lake, task.config, task.id_prefix)
     if present:
         emit(("present", task.worker, sorted(present)))

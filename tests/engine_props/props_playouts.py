@@ -14,7 +14,7 @@ TYPICAL_LENGTH = {"square8": 130, "hex8": 170, "square19": 650, "hexagonal": 105
 
 def prefix_strategy(config: str):
     """Hypothesis strategy for how many random plies to play before checking."""
-    return st.integers(0, TYPICAL_LENGTH[parse_config(config)[0]])
+    return st.integers(0, TYPICAL_LENGTH[parse_config(config).board_type])
 
 
 def s_invariant(state) -> int:
@@ -26,7 +26,8 @@ def s_invariant(state) -> int:
 
 def random_prefix(config: str, seed: int, plies: int):
     """The state after up to `plies` random moves (fewer if the game ends first) and its RandomAgent."""
-    board, players = parse_config(config)
+    cfg = parse_config(config)
+    board, players = cfg.board_type, cfg.num_players
     state = new_game(board, players)
     agent = RandomAgent(seed)
     for _ in range(plies):
@@ -38,7 +39,8 @@ def random_prefix(config: str, seed: int, plies: int):
 
 def play_match(config: str, agents: list, max_moves: int = MAX_MOVES):
     """Play one game with agents[seat-1] choosing for each seat; (final state, identity keys of the moves)."""
-    board, players = parse_config(config)
+    cfg = parse_config(config)
+    board, players = cfg.board_type, cfg.num_players
     state = new_game(board, players)
     keys = []
     while state.status == "active" and state.move_count < max_moves:
@@ -51,7 +53,7 @@ def play_match(config: str, agents: list, max_moves: int = MAX_MOVES):
 
 def heuristic_wins(config: str, games: int, first_seed: int) -> int:
     """Games the heuristic agent wins against random agents in the other seats, its seat rotating."""
-    players = parse_config(config)[1]
+    players = parse_config(config).num_players
     wins = 0
     for g in range(games):
         seed = first_seed + g

@@ -8,7 +8,7 @@ import pytest
 
 from engine import validate_game
 from ringrift_lake import tables
-from ringrift_lake.checks.definitions import move_cap
+from engine import board_for
 from ringrift_lake.location import Lake
 from training.gauntlet import opponents_for, plan_games, run_gauntlet
 
@@ -47,7 +47,7 @@ def test_three_player_gauntlet_writes_ranked_replayable_games(tmp_path):
                               expected_winner=game["winner"], expected_reason=game["reason"], mode="strict")
         assert check.ok, (check.code, check.detail)
     assert report.per_opponent["random"]["games"] == 3
-    assert report.max_moves == move_cap("hex8") == 3000          # the default cap: no game runs for ever
+    assert report.max_moves == board_for("hex8").move_cap == 3000          # the default cap: no game runs for ever
 
 
 def test_a_game_past_the_move_cap_is_unfinished_without_ranks(tmp_path):
