@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.resources import EvalSettings, LakeResource, SelfplaySettings, TrainSettings, default_resources
+from assets.resources import EvalSettings, LakeResource, SelfplaySettings, TrainResource, default_resources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,7 +37,7 @@ def demo_resources(s: DemoSettings) -> dict:
     resources.update(
         lake=LakeResource(root=s.lake_root),
         selfplay=SelfplaySettings(games=s.games, agent="heuristic", workers=s.workers),
-        train=TrainSettings(epochs=s.epochs, batch_size=s.batch_size, channels=s.channels, blocks=s.blocks,
+        train=TrainResource(epochs=s.epochs, batch_size=s.batch_size, channels=s.channels, blocks=s.blocks,
                             device=s.device, val_fraction=0.2),   # a few dozen games: hold out enough
         evaluation=EvalSettings(games_per_opponent=s.gauntlet_games, workers=s.workers,
                                 min_games=s.gauntlet_games),

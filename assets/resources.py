@@ -13,6 +13,7 @@ import dagster as dg
 from pydantic import Field
 
 from ringrift_lake.location import Lake
+from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS, TrainSettings
 
 
 def env_int(name: str, default: int) -> int:
@@ -58,14 +59,25 @@ class SelfplaySettings(dg.ConfigurableResource):
     workers: int = Field(default=1, description="selfplay worker processes (0 = play inside the run's process)")
 
 
-class TrainSettings(dg.ConfigurableResource):
-    epochs: int = 8
-    batch_size: int = 256
-    channels: int = 96
-    blocks: int = 6
-    max_steps: int = Field(default=0, description="stop after this many optimizer steps (0 = no limit)")
-    val_fraction: float = Field(default=0.05, description="share of games held out for validation")
-    device: str = Field(default="auto", description="auto (CUDA when present) | cpu | cuda")
+_TRAIN = TrainSettings()
+
+
+class TrainResource(dg.ConfigurableResource):
+    """The training knobs a deployment sets; each is the `training.settings.TrainSettings` field of the
+    same name (and default), handed over unchanged by `settings(config)`."""
+
+    epochs: int = Field(default=_TRAIN.epochs, description="passes over the training positions")
+    batch_size: int = Field(default=_TRAIN.batch_size, description="positions per optimizer step")
+    channels: int = Field(default=DEFAULT_CHANNELS, description="trunk width of a new network")
+    blocks: int = Field(default=DEFAULT_BLOCKS, description="residual blocks of a new network")
+    max_steps: int | None = Field(default=None, description="stop after this many optimizer steps (none = no limit)")
+    val_fraction: float = Field(default=_TRAIN.val_fraction, description="share of games held out for validation")
+    device: str = Field(default=_TRAIN.device, description="auto (CUDA when present) | cpu | cuda")
+
+    def settings(self, config: str, **more) -> TrainSettings:
+        """The TrainSettings of a run for `config` (`more`: other TrainSettings fields, e.g. init)."""
+        knobs = {name: getattr(self, name) for name in type(self).model_fields}
+        return TrainSettings(config=config, **knobs, **more)
 
 
 class EvalSettings(dg.ConfigurableResource):
@@ -92,12 +104,14 @@ def default_resources() -> dict:
             games=env_int("RINGRIFT_SELFPLAY_GAMES", 32),
             agent=os.environ.get("RINGRIFT_SELFPLAY_AGENT", "heuristic"),
             workers=env_int("RINGRIFT_SELFPLAY_WORKERS", 1)),
-        "train": TrainSettings(
-            epochs=env_int("RINGRIFT_TRAIN_EPOCHS", 8), batch_size=env_int("RINGRIFT_TRAIN_BATCH_SIZE", 256),
-            channels=env_int("RINGRIFT_TRAIN_CHANNELS", 96), blocks=env_int("RINGRIFT_TRAIN_BLOCKS", 6),
-            max_steps=env_int("RINGRIFT_TRAIN_MAX_STEPS", 0),
-            val_fraction=env_float("RINGRIFT_TRAIN_VAL_FRACTION", 0.05),
-            device=os.environ.get("RINGRIFT_TRAIN_DEVICE", "auto")),
+        "train": TrainResource(
+            epochs=env_int("RINGRIFT_TRAIN_EPOCHS", _TRAIN.epochs),
+            batch_size=env_int("RINGRIFT_TRAIN_BATCH_SIZE", _TRAIN.batch_size),
+            channels=env_int("RINGRIFT_TRAIN_CHANNELS", DEFAULT_CHANNELS),
+            blocks=env_int("RINGRIFT_TRAIN_BLOCKS", DEFAULT_BLOCKS),
+            max_steps=env_int("RINGRIFT_TRAIN_MAX_STEPS", 0) or None,
+            val_fraction=env_float("RINGRIFT_TRAIN_VAL_FRACTION", _TRAIN.val_fraction),
+            device=os.environ.get("RINGRIFT_TRAIN_DEVICE", _TRAIN.device)),
         "evaluation": EvalSettings(
             games_per_opponent=env_int("RINGRIFT_GAUNTLET_GAMES", 40),
             workers=env_int("RINGRIFT_GAUNTLET_WORKERS", 1),

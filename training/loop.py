@@ -11,7 +11,6 @@ import copy
 import math
 import sys
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -19,28 +18,14 @@ import torch
 import torch.nn.functional as F
 
 from ringrift_lake.encoding.planes import PLANE_UNITS
+from training.settings import FitSettings
 from training.shards import Batch, Prefetcher, ShardSet
 
+__all__ = ["FitSettings", "fit", "evaluate", "legal_logits", "losses", "lr_at", "pick_device", "to_tensors"]
 
-@dataclass
-class FitSettings:
-    epochs: int = 20
-    batch_size: int = 256
-    lr: float = 1e-3
-    lr_min_ratio: float = 0.01
-    weight_decay: float = 1e-4
-    warmup_steps: int = 100
-    max_steps: int | None = None
-    patience: int = 3
-    min_delta: float = 1e-4
-    value_weight: float = 1.0
-    grad_clip: float = 1.0
-    seed: int = 0
-    device: str = "cpu"
-    amp: str = "auto"          # auto | bf16 | fp16 | off (autocast is used on CUDA only)
-    prefetch: int = 4
-    loader_workers: int = 2
-    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def pick_device(choice: str = "auto") -> torch.device:
@@ -128,12 +113,14 @@ def evaluate(model, shards: ShardSet, s: FitSettings, device: torch.device) -> d
             "val_policy_accuracy": acc, "val_samples": count}
 
 
-def fit(model, shards: ShardSet, s: FitSettings) -> dict:
+def fit(model, shards: ShardSet, s: FitSettings, log: Callable[[str], None] = _stderr) -> dict:
+    """Train `model` in place (best validation epoch restored); returns the metrics. `log` gets a line
+    per epoch."""
     if len(shards.val_refs) == 0:
         raise ValueError("no validation samples: the dataset has too few games for the validation fraction")
     if len(shards.train_refs) == 0:
         raise ValueError("no training samples")
-    device = torch.device(s.device)
+    device = pick_device(s.device)
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
     amp_dtype, channels_last = _amp_dtype(device, s.amp), device.type == "cuda"
@@ -188,7 +175,7 @@ def fit(model, shards: ShardSet, s: FitSettings) -> dict:
         row = {"epoch": epoch, "step": step, "train_policy_loss": train_p, "train_value_loss": train_v,
                "train_loss": train_p + s.value_weight * train_v, **val}
         history.append(row)
-        s.log(f"epoch {epoch}/{s.epochs} step {step}/{total_steps} train {row['train_loss']:.4f} "
+        log(f"epoch {epoch}/{s.epochs} step {step}/{total_steps} train {row['train_loss']:.4f} "
               f"val {val['val_loss']:.4f} (policy {val['val_policy_loss']:.4f} value {val['val_value_loss']:.4f}) "
               f"acc {val['val_policy_accuracy']:.3f} {samples / max(train_seconds, 1e-9):.0f} samples/s")
         if val["val_loss"] < best["val_loss"] - s.min_delta:
@@ -200,7 +187,7 @@ def fit(model, shards: ShardSet, s: FitSettings) -> dict:
             break
         if bad_epochs >= s.patience:
             stopped_early = True
-            s.log(f"early stop: no val improvement over {s.patience} epochs (best epoch {best['epoch']})")
+            log(f"early stop: no val improvement over {s.patience} epochs (best epoch {best['epoch']})")
             break
     model.load_state_dict(best_state)
     model.to(memory_format=torch.contiguous_format).cpu().eval()

@@ -13,6 +13,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS
+
 ARCH_KIND = "se_resnet"
 ARCH_VERSION = 1
 MAX_SEATS = 4
@@ -24,7 +26,8 @@ ARCH_KEYS = ("kind", "version", "board_type", "num_players", "in_planes", "heigh
 
 
 def architecture_for(board_type: str, num_players: int, planes_chw: tuple[int, int, int], global_size: int,
-                     policy_size: int, spatial_planes: int = 0, channels: int = 96, blocks: int = 6) -> dict:
+                     policy_size: int, spatial_planes: int = 0, channels: int = DEFAULT_CHANNELS,
+                     blocks: int = DEFAULT_BLOCKS) -> dict:
     """The architecture dict of a network for this board, player count and encoder shape.
 
     With `spatial_planes` > 0 the action space is laid out as `spatial_planes` planes of H x W

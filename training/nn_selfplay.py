@@ -101,9 +101,20 @@ def run_nn_selfplay(lake: Lake, config: str, games: int, model: str = "champion"
     return summary
 
 
-def main(argv=None) -> int:
-    from ringrift_lake.cli.nn_selfplay_cmd import add_arguments
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", required=True, help="e.g. square8_2p")
+    p.add_argument("--games", type=int, default=100)
+    p.add_argument("--model", default="champion", help="champion | a model id | heuristic | random")
+    p.add_argument("--seed", type=int, help="run seed (fixes game ids and seeds; a rerun skips committed games)")
+    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the opening plies")
+    p.add_argument("--sample-plies", type=int, default=30, help="plies sampled at --temperature; argmax after")
+    p.add_argument("--batch-size", type=int, default=50, help="games per raw_games commit")
+    p.add_argument("--max-moves", type=int, help="a game still running after this many moves is not written "
+                                                 "(default: twice the longest plausible game of the board)")
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:k]")
 
+
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.nn_selfplay", description=__doc__.split("\n\n")[0])
     add_arguments(parser)
     return run_and_report(parser.parse_args(argv))

@@ -16,17 +16,18 @@ import argparse
 import json
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import torch
 
+from ringrift_lake.knobs import add_flags, from_namespace
 from training import checkpoint, data_source
-from training.loop import FitSettings, fit, pick_device
+from training.loop import fit, pick_device
 from training.model import architecture_for, build_model, parameter_count
+from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS, TrainSettings
 from training.shards import ShardSet
 from training.transfer import check_compatible, init_from
-from ringrift_lake.cli.train_cmd import add_arguments
 
 
 @dataclass
@@ -66,54 +67,47 @@ def _encoder_facts(board_type: str, data: data_source.TrainingData, shards: Shar
     return ENCODER_VERSION, policy_size, spatial
 
 
-def run(args: argparse.Namespace, log=None) -> TrainResult:
+def run(settings: TrainSettings, log=None) -> TrainResult:
     """The whole run: data, model (fresh or --init), fit, checkpoint, models row."""
     from engine import parse_config
     from ringrift_lake.location import Lake
 
-    cfg = parse_config(args.config)
+    cfg = parse_config(settings.config)
     board_type, num_players = cfg.board_type, cfg.num_players
-    lake = Lake.at(args.lake) if args.lake else Lake.from_env()
-    if args.shards:
-        data = data_source.from_files(args.config, args.shards, None)
+    lake = Lake.at(settings.lake) if settings.lake else Lake.from_env()
+    if settings.shards:
+        data = data_source.from_files(settings.config, settings.shards, None)
     else:
-        data = data_source.from_lake(lake, args.config, args.dataset)
-    shards = ShardSet(data.shard_paths, val_fraction=args.val_fraction)
+        data = data_source.from_lake(lake, settings.config, settings.dataset)
+    shards = ShardSet(data.shard_paths, val_fraction=settings.val_fraction)
     encoder_version, policy_size, spatial = _encoder_facts(board_type, data, shards)
-    device = pick_device(args.device)
-    torch.manual_seed(args.seed)              # the fresh model's initial weights (and the transfer's noise)
+    device = pick_device(settings.device)
+    torch.manual_seed(settings.seed)              # the fresh model's initial weights (and the transfer's noise)
     parent_id = None
-    if args.init:
-        source = checkpoint.load(lake, args.init)
+    if settings.init:
+        source = checkpoint.load(lake, settings.init)
         parent_id = source.meta["model_id"]
-        model = init_from(source.model, source.meta, board_type, num_players, encoder_version, args.seed)
+        model = init_from(source.model, source.meta, board_type, num_players, encoder_version, settings.seed)
         check_compatible(model.arch, architecture_for(board_type, num_players, shards.planes_chw,
                                                       shards.global_size, policy_size, spatial))
         for knob in ("channels", "blocks"):
-            if getattr(args, knob) not in (None, model.arch[knob]):
-                raise ValueError(f"--{knob} {getattr(args, knob)} differs from the --init model's {model.arch[knob]}")
+            if getattr(settings, knob) not in (None, model.arch[knob]):
+                raise ValueError(f"--{knob} {getattr(settings, knob)} differs from the --init model's {model.arch[knob]}")
     else:
         model = build_model(architecture_for(board_type, num_players, shards.planes_chw, shards.global_size,
-                                             policy_size, spatial, channels=args.channels or 96,
-                                             blocks=args.blocks or 6))
-    settings = FitSettings(
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min_ratio=args.lr_min_ratio,
-        weight_decay=args.weight_decay, warmup_steps=args.warmup_steps, max_steps=args.max_steps,
-        patience=args.patience, value_weight=args.value_weight, grad_clip=args.grad_clip, seed=args.seed,
-        device=str(device), amp=args.amp, prefetch=args.prefetch,
-        loader_workers=args.loader_workers)
-    if log is not None:
-        settings.log = log
-    settings.log(f"train {args.config}: {len(shards.train_refs)} train / {len(shards.val_refs)} val positions from "
-                 f"{len(data.shard_paths)} shards, {parameter_count(model):,} parameters, device {device}")
-    metrics = fit(model, shards, settings)
+                                             policy_size, spatial, channels=settings.channels or DEFAULT_CHANNELS,
+                                             blocks=settings.blocks or DEFAULT_BLOCKS))
+    log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    log(f"train {settings.config}: {len(shards.train_refs)} train / {len(shards.val_refs)} val positions from "
+        f"{len(data.shard_paths)} shards, {parameter_count(model):,} parameters, device {device}")
+    metrics = fit(model, shards, replace(settings, device=str(device)), log=log)
     metrics["parameters"] = parameter_count(model)
     metrics["torch"] = torch.__version__
-    saved = checkpoint.save(lake, model, config=args.config, encoder_version=encoder_version,
+    saved = checkpoint.save(lake, model, config=settings.config, encoder_version=encoder_version,
                             dataset_id=data.dataset_id, parent_model_id=parent_id, metrics=metrics,
-                            model_id=args.model_id)
-    if not args.no_register:
-        register(lake, saved, args.config, parent_id, data.dataset_id, metrics)
+                            model_id=settings.model_id)
+    if not settings.no_register:
+        register(lake, saved, settings.config, parent_id, data.dataset_id, metrics)
     return TrainResult(saved.model_id, saved.weights_uri, saved.sha256, data.dataset_id, parent_id, metrics)
 
 
@@ -130,17 +124,21 @@ def register(lake, saved: checkpoint.SavedCheckpoint, config: str, parent_id, da
     }])
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The train flags, one per `TrainSettings` field."""
+    add_flags(parser, TrainSettings)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ringrift-lake train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n")[0])
     add_arguments(parser)
-    args = parser.parse_args(argv)
-    return run_and_report(args)
+    return run_and_report(from_namespace(TrainSettings, parser.parse_args(argv)))
 
 
-def run_and_report(args: argparse.Namespace) -> int:
+def run_and_report(settings: TrainSettings) -> int:
     """Runs training; prints the JSON summary and returns 0, or prints the error and returns 1."""
     try:
-        result = run(args)
+        result = run(settings)
     except KeyboardInterrupt:
         print("train: interrupted; nothing registered", file=sys.stderr)
         return 130

@@ -10,7 +10,9 @@ import sys
 import dagster as dg
 
 from assets.partitions import configs
-from assets.resources import LakeResource, TrainSettings
+from assets.resources import LakeResource, TrainResource
+from ringrift_lake.knobs import to_dict
+from training.pipes_train import EXTRAS_KEY
 
 GPU_POOL = "gpu"
 
@@ -23,13 +25,9 @@ GPU_POOL = "gpu"
     kinds={"pytorch"},
     description=__doc__.split("\n\n")[0],
 )
-def candidate_model(context: dg.AssetExecutionContext, lake: LakeResource, train: TrainSettings,
+def candidate_model(context: dg.AssetExecutionContext, lake: LakeResource, train: TrainResource,
                     pipes: dg.PipesSubprocessClient):
-    args = ["--epochs", train.epochs, "--batch-size", train.batch_size, "--channels", train.channels,
-            "--blocks", train.blocks, "--device", train.device, "--val-fraction", train.val_fraction]
-    if train.max_steps:
-        args += ["--max-steps", train.max_steps]
-    extras = {"config": context.partition_key, "train_args": [str(a) for a in args]}
+    extras = {EXTRAS_KEY: to_dict(train.settings(context.partition_key))}
     invocation = pipes.run(command=[sys.executable, "-m", "training.pipes_train"], context=context,
                            extras=extras, env=lake.subprocess_env())
     return invocation.get_materialize_result()

@@ -107,7 +107,7 @@ def test_cli_consolidate_check_sql_status(local_lake, lake_env, tmp_path):
     write(local_lake, reference_rows("square8_2p", 6))
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "ringrift_lake", *args], env=lake_env, cwd=REPO,
+        return subprocess.run([sys.executable, "-m", "cli", *args], env=lake_env, cwd=REPO,
                               capture_output=True, text=True, timeout=600)
 
     done = cli("consolidate")

@@ -5,7 +5,7 @@ import dagster as dg
 
 from assets.definitions import defs
 from assets.ingest.raw_games_sensor import raw_games_sensor
-from assets.resources import LakeResource, SelfplaySettings, TrainSettings, default_resources
+from assets.resources import LakeResource, SelfplaySettings, TrainResource, default_resources
 from ringrift_lake import tables
 from ringrift_lake.maintenance import maintain
 from ringrift_lake.selfplay import run_selfplay
@@ -16,7 +16,7 @@ CONFIG = "square8_2p"
 def _resources(lake) -> dict:
     resources = default_resources()
     resources.update(lake=LakeResource(root=lake.root), selfplay=SelfplaySettings(games=4, workers=0),
-                     train=TrainSettings(epochs=1, batch_size=16, channels=8, blocks=1, max_steps=2, device="cpu",
+                     train=TrainResource(epochs=1, batch_size=16, channels=8, blocks=1, max_steps=2, device="cpu",
                                          val_fraction=0.5))
     return resources
 

@@ -62,7 +62,7 @@ def test_every_table_and_missing_tables_are_skipped(local_lake):
 
 def test_cli_reports_json(local_lake, lake_env):
     _fill(local_lake, 3)
-    out = subprocess.run([sys.executable, "-m", "ringrift_lake", "maintenance", "--table", "elo", "--json"],
+    out = subprocess.run([sys.executable, "-m", "cli", "maintenance", "--table", "elo", "--json"],
                          env=lake_env, capture_output=True, text=True, check=True).stdout
     (report,) = json.loads(out)
     assert report["table"] == "elo" and report["files_before"] == 3 and report["files_after"] == 1

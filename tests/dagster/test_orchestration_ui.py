@@ -72,7 +72,7 @@ def _finished(ui, job: str, partition: str) -> dict | None:
 def test_sensors_consolidate_retrain_and_evaluate(ui):
     lake = Lake.at(ui.env["RINGRIFT_LAKE"], ui.env)
     # A selfplay worker outside Dagster appends games to raw_games.
-    subprocess.run([sys.executable, "-m", "ringrift_lake", "selfplay", "--config", CONFIG, "--games", "8",
+    subprocess.run([sys.executable, "-m", "cli", "selfplay", "--config", CONFIG, "--games", "8",
                     "--agent", "heuristic", "--workers", "0", "--quiet"], cwd=REPO, env=ui.env, check=True)
     raw = tables.version(lake, "raw_games")
 

@@ -10,7 +10,7 @@ import pytest
 
 from reference_lake import put_games, reference_records
 from ringrift_lake import tables
-from ringrift_lake.cli import main as cli_main
+from cli import main as cli_main
 from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 from ringrift_lake.export import Window, export_dataset, rebuild_dataset, verify_dataset
 from ringrift_lake.encoding.planes import PLANE_UNITS

@@ -10,7 +10,7 @@ import pytest
 
 from engine import validate_game
 from ringrift_lake import tables
-from ringrift_lake.cli import main as cli
+from cli import main as cli
 from ringrift_lake.promotion.registry import config_rows
 
 CONFIG = "square8_2p"

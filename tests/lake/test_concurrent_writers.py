@@ -15,7 +15,7 @@ GAMES = 30
 def test_four_concurrent_selfplay_processes_on_s3(s3_lake, lake_env, tmp_path):
     journals = [tmp_path / f"journal-{i}.jsonl" for i in range(PROCESSES)]
     processes = [
-        subprocess.Popen([sys.executable, "-m", "ringrift_lake", "selfplay", "--config", "hex8_2p",
+        subprocess.Popen([sys.executable, "-m", "cli", "selfplay", "--config", "hex8_2p",
                           "--games", str(GAMES), "--workers", "1", "--batch-size", "3", "--flush-seconds", "600",
                           "--journal", str(journal),
                           "--json", "--quiet"], env=lake_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

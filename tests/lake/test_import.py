@@ -153,7 +153,7 @@ def test_an_inconsistent_legacy_game_is_quarantined_by_game_id(local_lake, tmp_p
 def test_cli_import_prints_the_report_and_fails_on_bad_records(local_lake, lake_env, tmp_path):
     bad = tmp_path / "one_bad.jsonl"
     bad.write_text("not json at all\n")
-    result = subprocess.run([sys.executable, "-m", "ringrift_lake", "import", str(REFERENCE / "square8_4p.jsonl.gz"),
+    result = subprocess.run([sys.executable, "-m", "cli", "import", str(REFERENCE / "square8_4p.jsonl.gz"),
                              str(bad)], env=lake_env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr
     assert f"error: {bad}: line 1: invalid JSON" in result.stdout

@@ -56,7 +56,7 @@ def test_bad_arguments_are_refused_before_anything_is_written(local_lake):
 
 def test_cli_selfplay_reports_and_writes_to_the_env_lake(lake, lake_env):
     result = subprocess.run(
-        [sys.executable, "-m", "ringrift_lake", "selfplay", "--config", "hex8_2p", "--games", "8", "--workers", "2",
+        [sys.executable, "-m", "cli", "selfplay", "--config", "hex8_2p", "--games", "8", "--workers", "2",
          "--batch-size", "3", "--json"], env=lake_env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -50,7 +50,7 @@ def _run_with_kills(env: dict, tmp_path: Path, kills: int, games_per_run: int, r
     while done < kills:
         seed, journal = 7000 + index, tmp_path / f"journal-{index}.jsonl"
         process = subprocess.Popen(
-            [sys.executable, "-m", "ringrift_lake", "selfplay", "--config", CONFIG, "--games", str(games_per_run),
+            [sys.executable, "-m", "cli", "selfplay", "--config", CONFIG, "--games", str(games_per_run),
              "--workers", "2", "--seed", str(seed), "--batch-size", "4", "--flush-seconds", "0.2",
              "--max-restarts", str(kills + 1), "--journal", str(journal), "--json", "--quiet"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -106,7 +106,7 @@ def test_twenty_worker_kills_on_s3(s3_lake, lake_env, tmp_path):
 def test_workers_of_a_killed_parent_commit_what_they_hold_and_exit(local_lake, lake_env, tmp_path):
     journal = tmp_path / "journal.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "ringrift_lake", "selfplay", "--config", CONFIG, "--games", "100000", "--workers", "2",
+        [sys.executable, "-m", "cli", "selfplay", "--config", CONFIG, "--games", "100000", "--workers", "2",
          "--batch-size", "5", "--journal", str(journal), "--quiet"],
         env=lake_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: list[int] = []

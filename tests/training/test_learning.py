@@ -43,7 +43,7 @@ def train_on_selfplay(tmp_path, positions: int, channels: int, blocks: int, epoc
     model = build_model(architecture_for("square8", 2, shards.planes_chw, shards.global_size, space.size,
                                          space.n_planes, channels=channels, blocks=blocks))
     metrics = fit(model, shards, FitSettings(epochs=epochs, batch_size=batch_size, lr=lr, warmup_steps=20,
-                                             patience=3, seed=seed, value_weight=value_weight, log=print))
+                                             patience=3, seed=seed, value_weight=value_weight), log=print)
     return samples, shards, model, metrics
 
 

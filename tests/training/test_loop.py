@@ -31,7 +31,7 @@ def test_fit_learns_policy_and_value_on_held_out_games(learnable_shards):
     shards = ShardSet(learnable_shards, val_fraction=0.2)
     model = tiny_model()
     logs = []
-    metrics = fit(model, shards, FitSettings(epochs=8, batch_size=64, lr=3e-3, warmup_steps=10, log=logs.append))
+    metrics = fit(model, shards, FitSettings(epochs=8, batch_size=64, lr=3e-3, warmup_steps=10), log=logs.append)
     first = metrics["history"][0]
     assert metrics["val_policy_accuracy"] > 0.9                  # chance is 1/64 of the hot cells
     assert metrics["val_value_loss"] < 0.5                       # predicting 0 scores 1.0
@@ -43,14 +43,14 @@ def test_fit_learns_policy_and_value_on_held_out_games(learnable_shards):
 
 def test_early_stopping_restores_the_best_epoch(learnable_shards):
     shards = ShardSet(learnable_shards, val_fraction=0.2)
-    metrics = fit(tiny_model(), shards, FitSettings(epochs=20, batch_size=64, lr=0.0, warmup_steps=1, patience=2,
-                                                    log=lambda line: None))
+    settings = FitSettings(epochs=20, batch_size=64, lr=0.0, warmup_steps=1, patience=2)
+    metrics = fit(tiny_model(), shards, settings, log=lambda line: None)
     assert metrics["stopped_early"] and metrics["epochs_run"] == 3 and metrics["best_epoch"] == 1
 
 
 def test_max_steps_caps_the_run(learnable_shards):
     shards = ShardSet(learnable_shards, val_fraction=0.2)
-    metrics = fit(tiny_model(), shards, FitSettings(epochs=5, batch_size=64, max_steps=7, log=lambda line: None))
+    metrics = fit(tiny_model(), shards, FitSettings(epochs=5, batch_size=64, max_steps=7), log=lambda line: None)
     assert metrics["steps"] == 7 and metrics["epochs_run"] == 1
 
 
@@ -58,7 +58,7 @@ def test_no_validation_games_is_an_error(tmp_path):
     from shard_files import write_learnable_shard
     shards = ShardSet([write_learnable_shard(tmp_path / "one.npz", 50, 0, 0, games_per_shard=1)], val_fraction=0.0)
     with pytest.raises(ValueError, match="no validation samples"):
-        fit(tiny_model(), shards, FitSettings(epochs=1, log=lambda line: None))
+        fit(tiny_model(), shards, FitSettings(epochs=1), log=lambda line: None)
 
 
 def test_policy_loss_is_a_softmax_over_each_samples_legal_moves(tmp_path):
@@ -94,8 +94,8 @@ def test_fit_with_legal_moves_learns_and_a_forced_move_costs_nothing(tmp_path):
     paths = [write_learnable_shard(tmp_path / f"l{i}.npz", 600, 100 * i, i, games_per_shard=30, legal=True)
              for i in range(2)]
     shards = ShardSet(paths, val_fraction=0.2)
-    metrics = fit(tiny_model(), shards, FitSettings(epochs=4, batch_size=64, lr=3e-3, warmup_steps=10,
-                                                    log=lambda line: None))
+    settings = FitSettings(epochs=4, batch_size=64, lr=3e-3, warmup_steps=10)
+    metrics = fit(tiny_model(), shards, settings, log=lambda line: None)
     assert metrics["val_policy_accuracy"] > 0.9
     batch = shards.gather(shards.val_refs[:8])
     t = to_tensors(batch, pin=False)

@@ -14,7 +14,7 @@ from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 from ringrift_lake.promotion.registry import _builtin_row
 from training import checkpoint
 from training.model import architecture_for, build_model
-from ringrift_lake.cli import main as cli_main
+from cli import main as cli_main
 from training.nn_selfplay import main, run_nn_selfplay
 
 

@@ -12,6 +12,10 @@ TINY = {"epochs": 1, "channels": 8, "blocks": 1, "batch_size": 64, "warmup_steps
         "device": "cpu", "max_steps": None}
 
 
+def train_extras(**settings) -> dict:
+    return {"train_settings": {**TINY, **settings}}
+
+
 def pipes_asset(extras: dict, env: dict):
     @dg.asset(name="trained_model")
     def trained_model(context, pipes: dg.PipesSubprocessClient):
@@ -23,7 +27,7 @@ def pipes_asset(extras: dict, env: dict):
 
 def test_pipes_training_reports_the_model_and_registers_it(local_lake, lake_env, tmp_path):
     shards = [write_encoder_shaped_shard(tmp_path / f"s{i}.npz", "square8", 200, 1000 * i, i)["uri"] for i in range(2)]
-    extras = {"config": "square8_2p", **TINY, "train_args": ["--shards", *shards]}
+    extras = train_extras(config="square8_2p", shards=shards)
     result = dg.materialize([pipes_asset(extras, lake_env)], resources={"pipes": dg.PipesSubprocessClient()})
     assert result.success
     [materialization] = result.asset_materializations_for_node("trained_model")
@@ -35,7 +39,7 @@ def test_pipes_training_reports_the_model_and_registers_it(local_lake, lake_env,
 
 
 def test_a_failed_training_fails_the_asset(local_lake, lake_env):
-    extras = {"config": "square8_2p", **TINY}          # the lake has no dataset for it
+    extras = train_extras(config="square8_2p")          # the lake has no dataset for it
     result = dg.materialize([pipes_asset(extras, lake_env)], resources={"pipes": dg.PipesSubprocessClient()},
                             raise_on_error=False)
     assert not result.success

@@ -62,7 +62,7 @@ def test_a_tampered_shard_fails_the_run_and_registers_nothing(local_lake, capsys
 
 
 def test_no_dataset_is_exit_status_1_through_the_cli(local_lake, lake_env):
-    proc = subprocess.run([sys.executable, "-m", "ringrift_lake", "train", "--config", "hex8_2p", *TINY],
+    proc = subprocess.run([sys.executable, "-m", "cli", "train", "--config", "hex8_2p", *TINY],
                           env=lake_env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "no datasets for hex8_2p" in proc.stderr

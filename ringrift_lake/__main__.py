@@ -1,5 +1,0 @@
-import sys
-
-from ringrift_lake.cli import main
-
-sys.exit(main())
