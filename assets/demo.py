@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.resources import EvalSettings, LakeResource, SelfplaySettings, TrainResource, default_resources
+from assets.resources import EvalSettings, LakeResource, SelfplayResource, TrainResource, default_resources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,7 +36,7 @@ def demo_resources(s: DemoSettings) -> dict:
     resources = default_resources()
     resources.update(
         lake=LakeResource(root=s.lake_root),
-        selfplay=SelfplaySettings(games=s.games, agent="heuristic", workers=s.workers),
+        selfplay=SelfplayResource(games=s.games, player="heuristic", workers=s.workers),
         train=TrainResource(epochs=s.epochs, batch_size=s.batch_size, channels=s.channels, blocks=s.blocks,
                             device=s.device, val_fraction=0.2),   # a few dozen games: hold out enough
         evaluation=EvalSettings(games_per_opponent=s.gauntlet_games, workers=s.workers,

@@ -24,7 +24,7 @@ def tables_text(lake, config: str) -> str:
 def leaderboard_text(lake, config: str) -> str:
     from ringrift_lake.elo.report import leaderboard_markdown
     from ringrift_lake.elo.snapshot import elo_history, latest_rows
-    from ringrift_lake.promotion.players import player_id_of_registry
+    from ringrift_lake.players import player_id_of_registry
     from ringrift_lake.promotion.registry import current_champion
 
     rows = latest_rows(elo_history(lake, config))

@@ -52,11 +52,14 @@ class LakeResource(dg.ConfigurableResource):
         return {**keep, "RINGRIFT_LAKE": lake.root}
 
 
-class SelfplaySettings(dg.ConfigurableResource):
+class SelfplayResource(dg.ConfigurableResource):
+    """A selfplay batch: how many games, by which player (`ringrift_lake.players` syntax), on how many workers."""
+
     games: int = Field(default=32, description="games per selfplay batch")
-    agent: str = Field(default="heuristic", description="agent for every seat: heuristic | random | "
-                                                       "champion | a model id (network selfplay)")
+    player: str = Field(default="heuristic", description="player in every seat: heuristic | random | champion "
+                                                         "(its raw policy) | model:<id> | gumbel64:champion ...")
     workers: int = Field(default=1, description="selfplay worker processes (0 = play inside the run's process)")
+    batch_games: int = Field(default=64, description="games one worker plays at once (batched search)")
 
 
 _TRAIN = TrainSettings()
@@ -82,7 +85,7 @@ class TrainResource(dg.ConfigurableResource):
 
 class EvalSettings(dg.ConfigurableResource):
     games_per_opponent: int = Field(default=40, description="gauntlet games against each opponent")
-    workers: int = Field(default=1, description="gauntlet worker processes (1 = inside the run's process)")
+    workers: int = Field(default=0, description="gauntlet worker processes (0 = inside the run's process)")
     min_games: int = Field(default=40, description="games per opponent the promotion rule needs")
     max_moves: int = Field(default=0, description="end a gauntlet game unfinished after this many moves "
                                                   "(0 = twice the board's longest plausible game)")
@@ -100,10 +103,11 @@ def default_resources() -> dict:
     """The resources of the code location; RINGRIFT_* variables override the defaults."""
     return {
         "lake": LakeResource(),
-        "selfplay": SelfplaySettings(
+        "selfplay": SelfplayResource(
             games=env_int("RINGRIFT_SELFPLAY_GAMES", 32),
-            agent=os.environ.get("RINGRIFT_SELFPLAY_AGENT", "heuristic"),
-            workers=env_int("RINGRIFT_SELFPLAY_WORKERS", 1)),
+            player=os.environ.get("RINGRIFT_SELFPLAY_PLAYER", "heuristic"),
+            workers=env_int("RINGRIFT_SELFPLAY_WORKERS", 1),
+            batch_games=env_int("RINGRIFT_SELFPLAY_BATCH_GAMES", 64)),
         "train": TrainResource(
             epochs=env_int("RINGRIFT_TRAIN_EPOCHS", _TRAIN.epochs),
             batch_size=env_int("RINGRIFT_TRAIN_BATCH_SIZE", _TRAIN.batch_size),
@@ -114,7 +118,7 @@ def default_resources() -> dict:
             device=os.environ.get("RINGRIFT_TRAIN_DEVICE", _TRAIN.device)),
         "evaluation": EvalSettings(
             games_per_opponent=env_int("RINGRIFT_GAUNTLET_GAMES", 40),
-            workers=env_int("RINGRIFT_GAUNTLET_WORKERS", 1),
+            workers=env_int("RINGRIFT_GAUNTLET_WORKERS", 0),
             min_games=env_int("RINGRIFT_PROMOTION_MIN_GAMES", 40),
             max_moves=env_int("RINGRIFT_GAUNTLET_MAX_MOVES", 0)),
         "retrain_policy": RetrainPolicy(

@@ -34,7 +34,7 @@ def fill_lake(lake, config: str, samples: int, seed: int) -> int:
     from engine import parse_config, play_game
     from engine.agents import RandomAgent
     from ringrift_lake.consolidate.run import consolidate
-    from ringrift_lake.selfplay.rows import game_row, write_raw_games
+    from ringrift_lake.records.rows import game_row, write_raw_games
 
     cfg = parse_config(config)
     board, n = cfg.board_type, cfg.num_players

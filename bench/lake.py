@@ -40,7 +40,7 @@ from ringrift_lake import tables
 from ringrift_lake.consolidate import consolidate
 from ringrift_lake.location import Lake
 from ringrift_lake.query import connect, fetch_arrow, named_queries
-from ringrift_lake.selfplay.rows import game_row, raw_games_table, write_raw_games
+from ringrift_lake.records.rows import game_row, raw_games_table, write_raw_games
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEGACY_DBS = "/work/shared/fixtures/legacy-sqlite/*.db"

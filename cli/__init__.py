@@ -27,7 +27,7 @@ COMMANDS = (
     "status_cmd",
     "demo_cmd",
     "train_cmd",
-    "nn_selfplay_cmd",
+    "match_cmd",
     "elo_cmd",
     "evaluate_cmd",
     "promote_cmd",

@@ -19,7 +19,8 @@ def _run(args) -> int:
     from ringrift_lake.elo.report import leaderboard_markdown, plot_history
     from ringrift_lake.elo.snapshot import elo_history, fit_config, latest_rows, write_snapshot
     from ringrift_lake.location import Lake
-    from ringrift_lake.promotion import current_champion, player_id_of_registry
+    from ringrift_lake.players import player_id_of_registry
+    from ringrift_lake.promotion import current_champion
 
     parse_config(args.config)
     lake = Lake.from_env()

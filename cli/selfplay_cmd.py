@@ -1,26 +1,21 @@
-"""`ringrift-lake selfplay`: play games with worker processes and append them to raw_games."""
+"""`ringrift-lake selfplay`: play games with worker processes and append them to raw_games
+(flags: `training.play.selfplay.SelfplaySettings`, one per field)."""
 from __future__ import annotations
 
 import json
 import sys
 
+from ringrift_lake.knobs import add_flags, from_namespace
+from training.play.selfplay import SelfplaySettings
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "selfplay", help="play games (random/heuristic agents) and append them to raw_games",
+        "selfplay", help="play games (built-in agents, a network, or Gumbel search) and append them to raw_games",
         description="Play games with K worker processes; each worker commits batches of complete games to "
-                    "raw_games in the lake named by RINGRIFT_LAKE (local folder or s3://bucket/prefix).")
-    parser.add_argument("--config", required=True, help="board config, e.g. square8_2p, hex8_3p, hexagonal_4p")
-    parser.add_argument("--games", type=int, required=True, help="number of games to play")
-    parser.add_argument("--agent", default="random", choices=("random", "heuristic"), help="agent for every seat")
-    parser.add_argument("--seats", help="agent per seat, comma separated (overrides --agent), e.g. heuristic,random")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (0 = play in this process)")
-    parser.add_argument("--seed", type=int, help="run seed: fixes game ids and seeds; a rerun adds nothing new")
-    parser.add_argument("--batch-size", type=int, default=50, help="games per commit (default 50)")
-    parser.add_argument("--flush-seconds", type=float, default=5.0, help="commit at least this often (default 5)")
-    parser.add_argument("--source", default="selfplay", help="raw_games source column (default selfplay)")
-    parser.add_argument("--max-restarts", type=int, default=3, help="restarts per worker that dies (default 3)")
-    parser.add_argument("--journal", help="append one JSON line per commit (worker, version, game ids) to FILE")
+                    "raw_games in the lake named by RINGRIFT_LAKE (local folder or s3://bucket/prefix). "
+                    "Search selfplay: --agent gumbel --model champion|ID|heuristic --budget 64.")
+    add_flags(parser, SelfplaySettings)
     parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(func=run)
@@ -28,27 +23,20 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ringrift_lake.location import Lake
-    from ringrift_lake.selfplay import SelfplayError, run_selfplay
+    from training.play import PlayError
 
     lake = Lake.from_env()
-    seats = [s.strip() for s in args.seats.split(",")] if args.seats else None
     try:
-        report = run_selfplay(lake, args.config, args.games, agent=args.agent, workers=args.workers,
-                              seed=args.seed, batch_size=args.batch_size, source=args.source,
-                              agents_per_seat=seats, progress=not args.quiet, flush_seconds=args.flush_seconds,
-                              max_restarts=args.max_restarts, journal=args.journal)
+        report = from_namespace(SelfplaySettings, args).run(lake, progress=not args.quiet)
         status = 0
-    except SelfplayError as exc:
+    except PlayError as exc:
         print(f"selfplay: {exc}", file=sys.stderr)
         report, status = exc.report, 1
-    except ValueError as exc:
-        print(f"selfplay: {exc}", file=sys.stderr)
-        return 2
     if args.json:
         print(json.dumps(report.to_dict()))
     else:
         print(f"selfplay {report.config}: {report.games_written} games ({report.moves_written} moves) committed "
-              f"in {report.commits} commits, {report.seconds:.1f}s: {report.games_per_s:.1f} games/s, "
+              f"in {report.commits} commits, {report.seconds:.1f}s: {report.games_per_s:.2f} games/s, "
               f"{report.moves_per_s:,.0f} moves/s; {report.games_present} already present, "
               f"{report.games_unfinished} unfinished; raw_games version {report.table_version} at {lake.describe()}")
     return status

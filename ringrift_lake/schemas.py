@@ -12,14 +12,28 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: seats carry player_id and budget; per-ply typed search columns
 
 TS = pa.timestamp("us", tz="UTC")
 
 SEAT = pa.struct([
     ("seat", pa.int8()),          # 1-based seat number
-    ("agent", pa.string()),       # random | heuristic | policy | mcts | legacy:<ai_type> | reference
-    ("model_id", pa.string()),    # null unless a model played this seat
+    ("agent", pa.string()),       # the algorithm: random | heuristic | policy | gumbel | legacy:<ai_type> | reference
+    ("model_id", pa.string()),    # null unless a network played this seat (raw or as the search's evaluator)
+    ("player_id", pa.string()),   # the player spec (ringrift_lake.players), e.g. gumbel64:model:<id>; null on imports
+    ("budget", pa.int32()),       # search simulations per move; null without search
+])
+
+# What a search decided at one ply (null for a ply played without search: a single legal move, a built-in
+# agent, a raw policy). The improved-policy target lists (policy index, probability) over the legal moves,
+# indices ascending; visit counts are aligned with them; root values are per seat in absolute seat order.
+SEARCH = pa.struct([
+    ("policy_index", pa.list_(pa.int32())),
+    ("policy_prob", pa.list_(pa.float32())),
+    ("visit_count", pa.list_(pa.int32())),
+    ("root_value", pa.list_(pa.float32())),
+    ("budget", pa.int32()),       # simulations this search ran
+    ("full", pa.bool_()),         # a full search (a policy target); False: a cheap one (playout-cap randomisation)
 ])
 
 # One complete game per row; appended by selfplay, gauntlets and imports.
@@ -42,7 +56,8 @@ RAW_GAMES = pa.schema([
     ("reason", pa.string()),              # victory reason code
     ("num_moves", pa.int32()),
     ("moves", pa.list_(pa.string())),     # exact move JSON per ply (reference format)
-    ("visits", pa.list_(pa.string())),    # optional per-ply sparse search visits JSON {"index": count}
+    ("visits", pa.list_(pa.string())),    # legacy (schema 1): per-ply sparse search visits JSON {"index": count}
+    ("search", pa.list_(SEARCH)),         # per ply: what the search decided (null entries: no search there)
     ("writer_id", pa.string()),           # host/pid/worker that committed the batch
     ("batch_id", pa.string()),
     ("schema_version", pa.int16()),
@@ -101,7 +116,8 @@ MOVES = pa.schema([
     ("target_key", pa.string()),
     ("count", pa.int8()),                 # placement count, null otherwise
     ("move_json", pa.string()),           # exact move JSON
-    ("visits_json", pa.string()),         # optional sparse search visits
+    ("visits_json", pa.string()),         # legacy (schema 1): sparse search visits JSON
+    ("search", SEARCH),                   # what the search decided at this ply (null: no search)
 ])
 
 QUARANTINE = pa.schema([
@@ -166,7 +182,7 @@ MATCHES = pa.schema([
     ("match_id", pa.string()),
     ("config", pa.string()),
     ("game_id", pa.string()),
-    ("players", pa.list_(pa.string())),   # player id per seat: random | heuristic | model:<id>
+    ("players", pa.list_(pa.string())),   # player id per seat (ringrift_lake.players): heuristic, gumbel64:model:<id>
     ("winner", pa.int8()),
     ("winner_player", pa.string()),
     ("ranks", pa.list_(pa.int8())),       # rank per seat, 1 = best

@@ -91,6 +91,9 @@ def conform(name: str, rows: pa.Table | list[dict]) -> pa.Table:
 def append(lake: Lake, name: str, rows: pa.Table | list[dict], table: DeltaTable | None = None) -> int | None:
     """Append rows in one commit (retrying conflicts); returns the new table version (this commit's).
 
+    Rows written by newer code than the table (a column or seat field added since) evolve the table's
+    schema in the same commit (`schema_mode="merge"`); older rows then read the new fields as null.
+
     A long-lived writer passes its open ``table`` handle (from ``ensure_table``):
     delta-rs then updates that snapshot instead of re-reading the Delta log
     for every commit, which keeps commits cheap as the log grows.
@@ -102,7 +105,7 @@ def append(lake: Lake, name: str, rows: pa.Table | list[dict], table: DeltaTable
     target = table if table is not None else lake.table_uri(name)
 
     def commit():
-        write_deltalake(target, data, mode="append", partition_by=partition_by,
+        write_deltalake(target, data, mode="append", partition_by=partition_by, schema_mode="merge",
                         storage_options=lake.storage_options, writer_properties=WRITER_PROPERTIES)
 
     with_retries(commit, f"append {data.num_rows} rows to {name}")
@@ -121,7 +124,7 @@ def merge_insert_new(lake: Lake, name: str, rows: pa.Table | list[dict], key: tu
     def commit():
         return (
             open_table(lake, name)
-            .merge(data, predicate=predicate, source_alias="s", target_alias="t",
+            .merge(data, predicate=predicate, source_alias="s", target_alias="t", merge_schema=True,
                    writer_properties=WRITER_PROPERTIES)
             .when_not_matched_insert_all()
             .execute()
@@ -146,7 +149,16 @@ def read(lake: Lake, name: str, columns: list[str] | None = None, filter=None,
         schema = spec(name).schema
         empty = schema.empty_table()
         return empty.select(columns) if columns else empty
-    return data.to_table(columns=columns, filter=filter)
+    missing = [c for c in columns or () if c not in data.schema.names]
+    if not missing:
+        return data.to_table(columns=columns, filter=filter)
+    # A table written before a column was added (schema evolution: the first newer writer adds it):
+    # the column reads as nulls.
+    present = data.to_table(columns=[c for c in columns if c not in missing], filter=filter)
+    schema = spec(name).schema
+    for column in missing:
+        present = present.append_column(schema.field(column), pa.nulls(present.num_rows, schema.field(column).type))
+    return present.select(columns)
 
 
 def file_uris(lake: Lake, name: str, version: int | None = None) -> list[str]:

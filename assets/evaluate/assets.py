@@ -15,6 +15,7 @@ import dagster as dg
 from assets.evaluate.candidates import resolve_candidate
 from assets.partitions import configs
 from assets.resources import EvalSettings, LakeResource
+from ringrift_lake import tables
 
 
 class CandidateConfig(dg.Config):
@@ -47,7 +48,7 @@ def gauntlet_matches(context: dg.AssetExecutionContext, config: CandidateConfig,
             "games": report.games,
             "opponents": ", ".join(report.opponents),
             "move_cap": report.max_moves,
-            "matches_version": report.matches_version,
+            "matches_version": tables.version(the_lake, "matches"),
             "raw_games_version": report.raw_games_version,
             "wall_s": round(report.wall_s, 1),
             "per_opponent": dg.MetadataValue.json(report.per_opponent),
@@ -86,7 +87,7 @@ def _plot_markdown(lake, history: list[dict], config: str) -> tuple[str, str | N
 def elo_snapshot(context: dg.AssetExecutionContext, lake: LakeResource):
     from ringrift_lake.elo.report import leaderboard_markdown
     from ringrift_lake.elo.snapshot import elo_history, fit_config, latest_rows, write_snapshot
-    from ringrift_lake.promotion.players import player_id_of_registry
+    from ringrift_lake.players import player_id_of_registry
     from ringrift_lake.promotion.registry import current_champion
 
     cfg = context.partition_key

@@ -1,20 +1,21 @@
 """`raw_games`: the Delta table every game lands in first.
 
 Materializing a partition plays one selfplay batch of that config and appends
-it: with the built-in agents (`heuristic`, `random`) through the selfplay runner,
-or with a network (`champion`, or a model id) through `training.nn_selfplay`,
-on CUDA when the run's machine has one. Selfplay workers outside Dagster (`ringrift-lake selfplay`) append too;
+it, with the configured player (`heuristic`, `champion`, `gumbel64:champion`...)
+through the game runner `training.play`, networks on CUDA when the run's machine
+has one. Selfplay workers outside Dagster (`ringrift-lake selfplay`) append too;
 the ingest sensor reports those commits as observations of this asset, so its
 data version is always the Delta version of the table when the config's games
 last changed.
 """
 import hashlib
+from dataclasses import replace
 
 import dagster as dg
 
 from assets.lake_info import config_rows
 from assets.partitions import configs
-from assets.resources import LakeResource, SelfplaySettings
+from assets.resources import LakeResource, SelfplayResource
 from ringrift_lake import tables
 
 
@@ -23,22 +24,18 @@ def seed_for(run_id: str, config: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{run_id}/{config}".encode()).digest()[:6], "big")
 
 
-def _play(the_lake, config: str, selfplay: SelfplaySettings, seed: int, log) -> dict:
-    """One selfplay batch with the configured agent; the figures the materialization reports."""
-    from ringrift_lake.selfplay.worker import AGENT_NAMES
+def _play(the_lake, config: str, selfplay: SelfplayResource, seed: int) -> dict:
+    """One selfplay batch with the configured player; the figures the materialization reports."""
+    from training.play import SELFPLAY_OPTIONS, run_selfplay
 
-    if selfplay.agent in AGENT_NAMES:
-        from ringrift_lake.selfplay.runner import run_selfplay
-
-        report = run_selfplay(the_lake, config, games=selfplay.games, agent=selfplay.agent,
-                              workers=selfplay.workers, seed=seed, progress=False)
-        return {"player": selfplay.agent, "games_written": report.games_written, "games_present": report.games_present,
-                "games_unfinished": report.games_unfinished, "moves_written": report.moves_written,
-                "commits": report.commits, "version": report.table_version, "seconds": report.seconds}
-    from training.nn_selfplay import run_nn_selfplay
-
-    summary = run_nn_selfplay(the_lake, config, selfplay.games, model=selfplay.agent, seed=seed, log=log)
-    return {**summary, "version": summary.get("raw_games_version")}
+    options = replace(SELFPLAY_OPTIONS, device="auto", batch_games=selfplay.batch_games)
+    report = run_selfplay(the_lake, config, selfplay.games, player=selfplay.player, workers=selfplay.workers,
+                          seed=seed, options=options, progress=False)
+    players = sorted(set(report.results[0][1])) if report.results else [selfplay.player]
+    return {"player": ", ".join(players), "games_written": report.games_written,
+            "games_present": report.games_present, "games_unfinished": report.games_unfinished,
+            "moves_written": report.moves_written, "commits": report.commits, "version": report.table_version,
+            "seconds": report.seconds}
 
 
 @dg.asset(
@@ -47,11 +44,11 @@ def _play(the_lake, config: str, selfplay: SelfplaySettings, seed: int, log) -> 
     kinds={"deltalake", "python"},
     description=__doc__.split("\n\n")[0] + " A materialization is one selfplay batch.",
 )
-def raw_games(context: dg.AssetExecutionContext, lake: LakeResource, selfplay: SelfplaySettings):
+def raw_games(context: dg.AssetExecutionContext, lake: LakeResource, selfplay: SelfplayResource):
     config = context.partition_key
     the_lake = lake.lake()
     seed = seed_for(context.run.run_id, config)
-    result = _play(the_lake, config, selfplay, seed, context.log.info)
+    result = _play(the_lake, config, selfplay, seed)
     version = result["version"] if result["version"] is not None else tables.version(the_lake, "raw_games")
     context.log.info(f"{config}: {result['games_written']} games by {result['player']} appended to raw_games "
                      f"(v{version}) in {result['seconds']:.1f}s")
@@ -63,7 +60,6 @@ def raw_games(context: dg.AssetExecutionContext, lake: LakeResource, selfplay: S
             "games_unfinished": result["games_unfinished"],
             "moves_written": result["moves_written"],
             "commits": result["commits"],
-            "agent": selfplay.agent,
             "player": result["player"],
             "seed": seed,
             "raw_games_version": version,

@@ -86,6 +86,17 @@ def _visits_column(visits: pa.ChunkedArray, lengths: np.ndarray) -> pa.Array:
     return pa.array(values, pa.string())
 
 
+def _search_column(search: pa.ChunkedArray, lengths: np.ndarray) -> pa.Array:
+    """Per-move search entries (`schemas.SEARCH`); games recorded without search get nulls."""
+    total = int(lengths.sum())
+    if search.null_count == len(search):
+        return pa.nulls(total, schemas.SEARCH)
+    values: list = []
+    for entry, n in zip(search.to_pylist(), lengths.tolist()):
+        values.extend(entry if entry is not None and len(entry) == n else [None] * n)
+    return pa.array(values, schemas.SEARCH)
+
+
 _TYPED = (("type", "types", pa.string()), ("player", "players", pa.int8()), ("from_key", "from_keys", pa.string()),
           ("to_key", "to_keys", pa.string()), ("target_key", "target_keys", pa.string()),
           ("count", "counts", pa.int8()))
@@ -109,7 +120,7 @@ def _typed_columns(results: list[ReplayResult]) -> dict[str, pa.Array]:
 
 def moves_rows(raw: pa.Table, rows: list[int], results: list[ReplayResult]) -> pa.Table:
     """moves rows (one per ply) for raw rows ``rows`` with their readable replay results."""
-    picked = raw.select(["config", "game_id", "moves", "visits"]).take(pa.array(rows, pa.int64()))
+    picked = raw.select(["config", "game_id", "moves", "visits", "search"]).take(pa.array(rows, pa.int64()))
     move_lists = picked.column("moves").combine_chunks()
     lengths = pc.list_value_length(move_lists).fill_null(0).to_numpy(zero_copy_only=False)
     game_index = pa.array(np.repeat(np.arange(len(rows)), lengths), pa.int64())
@@ -121,6 +132,7 @@ def moves_rows(raw: pa.Table, rows: list[int], results: list[ReplayResult]) -> p
         "ply": pa.array(ply.astype(np.int32), pa.int32()),
         "move_json": move_lists.flatten(),
         "visits_json": _visits_column(picked.column("visits"), lengths),
+        "search": _search_column(picked.column("search"), lengths),
         **_typed_columns(results),
     }
     return pa.Table.from_arrays([columns[f.name] for f in MOVES_SCHEMA], schema=MOVES_SCHEMA)

@@ -23,7 +23,7 @@ from ringrift_lake.ingest.records import BadRecord, ImportFileError
 from ringrift_lake.ingest.reference import SOURCE as REFERENCE_SOURCE
 from ringrift_lake.ingest.reference import read_reference_file
 from ringrift_lake.location import Lake
-from ringrift_lake.selfplay.rows import TABLE, write_new_raw_games
+from ringrift_lake.records.rows import TABLE, write_new_raw_games
 
 REFERENCE_SUFFIXES = (".jsonl", ".jsonl.gz", ".json.gz", ".ndjson", ".ndjson.gz")
 LEGACY_SUFFIXES = (".db", ".sqlite", ".sqlite3")

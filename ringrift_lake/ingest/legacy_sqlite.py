@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from ringrift_lake.ingest.records import BadRecord, ImportedGame, ImportFileError, check_moves, check_winner
-from ringrift_lake.selfplay.rows import game_row
+from ringrift_lake.records.rows import game_row
 
 SOURCE = "import:legacy"
 STORAGE_ONLY_KEYS = ("id", "timestamp", "thinkTime", "phase")

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ringrift_lake.ingest.records import (BadRecord, ImportedGame, ImportFileError, check_moves, check_winner,
                                           require)
-from ringrift_lake.selfplay.rows import game_row, seat_rows
+from ringrift_lake.records.rows import game_row, seat_rows
 
 SOURCE = "import:reference"
 REFERENCE_RULES_OPTIONS = {"lpsRoundsRequired": 0}

@@ -27,7 +27,7 @@ from deltalake.exceptions import CommitFailedError
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
 from ringrift_lake.promotion.decision import Decision, PromotionRules, decide
-from ringrift_lake.promotion.players import is_builtin, player_id, player_id_of_registry, registry_model_id
+from ringrift_lake.players import PlayerSpec, parse_player, player_id, player_id_of_registry, registry_model_id
 
 _CONFIG_NAME = re.compile(r"^[a-z0-9]+_[234]p$")
 
@@ -54,6 +54,17 @@ def _now() -> datetime:
 
 def config_rows(lake: Lake, config: str, version: int | None = None) -> list[dict]:
     return tables.read(lake, "models", filter=pc.field("config") == config, version=version).to_pylist()
+
+
+def resolve_champion(lake: Lake, config: str, spec: PlayerSpec) -> PlayerSpec:
+    """`champion` (also as a search's evaluator) replaced by the config's champion player; other specs as
+    they are. LookupError when the config has no champion yet."""
+    if not spec.needs_champion:
+        return spec
+    row = current_champion(lake, config)
+    if row is None:
+        raise LookupError(f"{config} has no champion yet: promote one (ringrift-lake promote, or the evaluate job)")
+    return spec.with_base(player_id_of_registry(row["model_id"]))
 
 
 def current_champion(lake: Lake, config: str) -> dict | None:
@@ -110,7 +121,7 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     cand_id = registry_model_id(model_id, config)
     now = _now()
     if not any(r["model_id"] == cand_id for r in rows):
-        if not is_builtin(model_id.removeprefix("model:")):
+        if not parse_player(player_id(model_id)).is_builtin:
             raise LookupError(f"model {cand_id!r} is not registered in `models` for {config}")
         rows.append(_builtin_row(cand_id, config, now))
     champions = [r for r in rows if r["status"] == "champion"]

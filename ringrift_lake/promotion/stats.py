@@ -82,3 +82,23 @@ def sign_test_p_value(successes: int, failures: int) -> float:
         return 1.0
     tail = sum(math.comb(n, k) for k in range(successes, n + 1))
     return tail / 2**n
+
+
+def field_score(players: list[str], ranks: list[int] | None, first: str) -> float | None:
+    """The share of the other seats that `first` (holding one seat) finished ahead of, a tie counting
+    half: 1 / 0 / 0.5 in 2-player games. None when the game has no ranks (unfinished)."""
+    if not ranks or any(r is None for r in ranks):
+        return None
+    mine = ranks[players.index(first)]
+    others = [r for k, r in enumerate(ranks) if k != players.index(first)]
+    return sum(1.0 if mine < r else 0.5 if mine == r else 0.0 for r in others) / len(others)
+
+
+def wilson_interval(score: float, games: int, z: float = 1.96) -> tuple[float, float]:
+    """95% (z = 1.96) Wilson interval of a score rate `score / games` in [0, 1]."""
+    if games == 0:
+        return 0.0, 1.0
+    p = score / games
+    centre = (p + z * z / (2 * games)) / (1 + z * z / games)
+    half = z * math.sqrt(p * (1 - p) / games + z * z / (4 * games * games)) / (1 + z * z / games)
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ringrift_lake import tables
 from ringrift_lake.ingest import read_reference_file
-from ringrift_lake.selfplay.rows import write_raw_games
+from ringrift_lake.records.rows import write_raw_games
 
 FIXTURES = Path("/work/shared/fixtures/reference-games")
 

@@ -5,17 +5,17 @@ import dagster as dg
 
 from assets.definitions import defs
 from assets.ingest.raw_games_sensor import raw_games_sensor
-from assets.resources import LakeResource, SelfplaySettings, TrainResource, default_resources
+from assets.resources import LakeResource, SelfplayResource, TrainResource, default_resources
 from ringrift_lake import tables
 from ringrift_lake.maintenance import maintain
-from ringrift_lake.selfplay import run_selfplay
+from training.play import run_selfplay
 
 CONFIG = "square8_2p"
 
 
 def _resources(lake) -> dict:
     resources = default_resources()
-    resources.update(lake=LakeResource(root=lake.root), selfplay=SelfplaySettings(games=4, workers=0),
+    resources.update(lake=LakeResource(root=lake.root), selfplay=SelfplayResource(games=4, workers=0),
                      train=TrainResource(epochs=1, batch_size=16, channels=8, blocks=1, max_steps=2, device="cpu",
                                          val_fraction=0.5))
     return resources
@@ -24,7 +24,7 @@ def _resources(lake) -> dict:
 def test_a_failed_blocking_check_stops_export_and_training(local_lake):
     instance = dg.DagsterInstance.ephemeral()
     resources = _resources(local_lake)
-    run_selfplay(local_lake, CONFIG, 6, agent="heuristic", workers=0, seed=11, progress=False)
+    run_selfplay(local_lake, CONFIG, 6, player="heuristic", workers=0, seed=11, progress=False)
     consolidated = defs.resolve_job_def("consolidate_job").execute_in_process(
         partition_key=CONFIG, resources=resources, instance=instance)
     assert consolidated.success
@@ -46,7 +46,7 @@ def test_compaction_moves_the_version_but_triggers_no_consolidation(local_lake):
     instance = dg.DagsterInstance.ephemeral()
     resources = _resources(local_lake)
     for seed in (1, 2, 3):
-        run_selfplay(local_lake, CONFIG, 2, agent="random", workers=0, seed=seed, progress=False)
+        run_selfplay(local_lake, CONFIG, 2, player="random", workers=0, seed=seed, progress=False)
     with dg.build_sensor_context(instance=instance, resources=resources) as context:
         first = raw_games_sensor(context)
     assert [r.partition_key for r in first.run_requests] == [CONFIG]
@@ -59,7 +59,7 @@ def test_compaction_moves_the_version_but_triggers_no_consolidation(local_lake):
         after = raw_games_sensor(context)
     assert not after.run_requests and "no config gained rows" in after.skip_reason.skip_message
 
-    run_selfplay(local_lake, "hex8_2p", 1, agent="random", workers=0, seed=4, progress=False)
+    run_selfplay(local_lake, "hex8_2p", 1, player="random", workers=0, seed=4, progress=False)
     with dg.build_sensor_context(instance=instance, resources=resources, cursor=after.cursor) as context:
         new = raw_games_sensor(context)
     assert [r.partition_key for r in new.run_requests] == ["hex8_2p"]

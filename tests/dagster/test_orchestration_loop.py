@@ -8,7 +8,7 @@ from assets.demo import materialize_loop
 from assets.evaluate.candidate_sensor import candidate_sensor
 from assets.ingest.consolidate import consolidate
 from assets.ingest.raw_games_sensor import raw_games_sensor
-from assets.resources import (EvalSettings, LakeResource, RetrainPolicy, SelfplaySettings, TrainResource,
+from assets.resources import (EvalSettings, LakeResource, RetrainPolicy, SelfplayResource, TrainResource,
                               default_resources)
 from assets.train.retrain_sensor import retrain_sensor
 from ringrift_lake import tables
@@ -20,7 +20,7 @@ def tiny_resources(lake) -> dict:
     resources = default_resources()
     resources.update(
         lake=LakeResource(root=lake.root),
-        selfplay=SelfplaySettings(games=16, agent="heuristic", workers=0),
+        selfplay=SelfplayResource(games=16, player="heuristic", workers=0),
         train=TrainResource(epochs=1, batch_size=32, channels=8, blocks=1, max_steps=4, device="cpu",
                             val_fraction=0.5),
         evaluation=EvalSettings(games_per_opponent=2, workers=1, min_games=2),

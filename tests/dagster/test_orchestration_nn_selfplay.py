@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import dagster as dg
 import torch
 
-from assets.resources import LakeResource, SelfplaySettings, default_resources
+from assets.resources import LakeResource, SelfplayResource, default_resources
 from assets.selfplay.raw_games import raw_games
 from ringrift_lake import tables
 from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
@@ -34,7 +34,7 @@ def champion_network(lake) -> str:
 def test_raw_games_materialized_with_the_champion_network(local_lake):
     model_id = champion_network(local_lake)
     resources = {**default_resources(), "lake": LakeResource(root=local_lake.root),
-                 "selfplay": SelfplaySettings(games=3, agent="champion", workers=0)}
+                 "selfplay": SelfplayResource(games=3, player="champion", workers=0)}
     result = dg.materialize([raw_games], partition_key=CONFIG, resources=resources,
                             instance=dg.DagsterInstance.ephemeral())
     assert result.success

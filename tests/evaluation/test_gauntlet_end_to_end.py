@@ -40,7 +40,7 @@ def _check_games_written(lake, players_expected: set[str], count: int) -> list[d
     for m in matches:
         game = raw[m["game_id"]]
         assert game["source"] == "gauntlet" and game["config"] == CONFIG
-        assert [s["agent"] if s["model_id"] is None else f"model:{s['model_id']}" for s in game["seats"]] == m["players"]
+        assert [s["player_id"] for s in game["seats"]] == m["players"] and m["match_id"] == m["game_id"]
         assert m["ranks"] == [1, 2] if m["winner"] == 1 else m["ranks"] == [2, 1]
         assert m["winner_player"] == m["players"][m["winner"] - 1]
         check = validate_game("square8", 2, [json.loads(x) for x in game["moves"]],

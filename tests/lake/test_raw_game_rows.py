@@ -7,7 +7,7 @@ from engine import play_game
 from engine.agents import HeuristicAgent, RandomAgent
 
 from ringrift_lake import schemas, tables
-from ringrift_lake.selfplay import game_row, raw_games_table, seat_rows, write_raw_games
+from ringrift_lake.records import game_row, raw_games_table, seat_rows, write_raw_games
 from raw_games_checks import raw_rows, replay_failures
 
 
@@ -19,8 +19,12 @@ def test_game_row_fills_every_column_from_a_played_game():
     game = _played(3)
     row = game_row(game, "square8_2p", ["random", "heuristic"], "selfplay", 3, game_id="g-1")
     assert set(row) == set(schemas.RAW_GAMES.names)
-    assert row["seats"] == [{"seat": 1, "agent": "random", "model_id": None},
-                            {"seat": 2, "agent": "heuristic", "model_id": None}]
+    assert row["seats"] == [{"seat": 1, "agent": "random", "model_id": None, "player_id": "random", "budget": None},
+                            {"seat": 2, "agent": "heuristic", "model_id": None, "player_id": "heuristic",
+                             "budget": None}]
+    searched = game_row(game, "square8_2p", ["gumbel16:model:m1", "model:m1"], "selfplay", 3)
+    assert [(s["agent"], s["model_id"], s["budget"]) for s in searched["seats"]] == [("gumbel", "m1", 16),
+                                                                                    ("policy", "m1", None)]
     assert [json.loads(m) for m in row["moves"]] == game.moves_json
     assert row["num_moves"] == game.num_moves and row["winner"] == game.winner and row["reason"] == game.reason
     assert json.loads(row["rules_options"]) == game.final_state.options
@@ -43,6 +47,21 @@ def test_raw_games_table_keeps_null_and_present_visits():
     assert visits[0][0] == '{"3":2}' and visits[0][1] is None and visits[1] is None
     assert table.column("writer_id").to_pylist() == ["w", "w"]
     assert table.column("batch_id").to_pylist() == ["b", "b"]
+
+
+def test_search_entries_are_typed_per_ply_and_read_back(local_lake):
+    game = _played(7)
+    entry = {"policy_index": [5, 9], "policy_prob": [0.25, 0.75], "visit_count": [1, 3], "root_value": [0.5, -0.5],
+             "budget": 4, "full": True}
+    search = [None, entry] + [None] * (game.num_moves - 2)
+    row = game_row(game, "square8_2p", ["gumbel4:heuristic"] * 2, "selfplay", 7, game_id="s-7", search=search)
+    plain = game_row(_played(8), "square8_2p", ["random", "random"], "selfplay", 8, game_id="p-8")
+    write_raw_games(local_lake, [row, plain])
+    back = {r["game_id"]: r for r in raw_rows(local_lake)}
+    assert back["s-7"]["search"][1] == entry and back["s-7"]["search"][0] is None
+    assert back["p-8"]["search"] is None
+    with pytest.raises(ValueError, match="search entries for"):
+        game_row(game, "square8_2p", ["random", "random"], "selfplay", 7, search=[None])
 
 
 def test_write_raw_games_commits_a_batch_once_and_reads_back(local_lake):

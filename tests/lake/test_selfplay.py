@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from ringrift_lake import tables
-from ringrift_lake.selfplay import SelfplayReport, run_selfplay, selfplay_game_id
+from ringrift_lake.records import game_id, run_seed_for
+from training.play import PlayReport, run_selfplay
 from raw_games_checks import duplicate_ids, journal_ids, raw_rows, replay_failures
 
 
@@ -21,8 +22,8 @@ def test_selfplay_workers_write_complete_games(lake, tmp_path):
     assert report.moves_written == sum(r["num_moves"] for r in rows)
     assert report.table_version == tables.version(lake, "raw_games")
     assert {r["source"] for r in rows} == {"selfplay"} and {r["config"] for r in rows} == {"square8_2p"}
-    assert all(r["seats"] == [{"seat": 1, "agent": "random", "model_id": None},
-                              {"seat": 2, "agent": "random", "model_id": None}] for r in rows)
+    seat = {"agent": "random", "model_id": None, "player_id": "random", "budget": None}
+    assert all(r["seats"] == [{"seat": 1, **seat}, {"seat": 2, **seat}] for r in rows)
     assert replay_failures(rows) == []
 
 
@@ -33,11 +34,14 @@ def test_same_seed_gives_same_ids_and_a_rerun_adds_nothing(local_lake):
     assert again.games_written == 0 and again.games_present == 6
     assert again.game_ids == first.game_ids
     assert tables.version(local_lake, "raw_games") == version
-    assert selfplay_game_id("hex8_2p", 5, 0, 3) in first.game_ids
+    run_seed = run_seed_for(5, ["random", "random"])
+    assert first.run_seed == run_seed and game_id("hex8_2p", "selfplay", run_seed, 3) in first.game_ids
+    other = run_selfplay(local_lake, "hex8_2p", 2, workers=0, seed=5, player="heuristic", progress=False)
+    assert other.games_written == 2 and not set(other.game_ids) & set(first.game_ids)   # other players: another run
 
 
-def test_agents_per_seat_and_in_process_workers(local_lake):
-    report = run_selfplay(local_lake, "square8_3p", 3, workers=0, agents_per_seat=["heuristic", "random", "random"],
+def test_players_per_seat_and_in_process_workers(local_lake):
+    report = run_selfplay(local_lake, "square8_3p", 3, workers=0, players=["heuristic", "random", "random"],
                           progress=False, source="gauntlet")
     rows = raw_rows(local_lake)
     assert len(rows) == report.games_written == 3
@@ -47,8 +51,10 @@ def test_agents_per_seat_and_in_process_workers(local_lake):
 
 
 def test_bad_arguments_are_refused_before_anything_is_written(local_lake):
-    with pytest.raises(ValueError, match="need 2 of random, heuristic"):
-        run_selfplay(local_lake, "square8_2p", 2, agent="mcts", progress=False)
+    with pytest.raises(ValueError, match="unknown player 'mcts'; valid forms: random, heuristic"):
+        run_selfplay(local_lake, "square8_2p", 2, player="mcts", progress=False)
+    with pytest.raises(ValueError, match="3 players given for 2 seats"):
+        run_selfplay(local_lake, "square8_2p", 2, players=["random"] * 3, progress=False)
     with pytest.raises(ValueError, match="square9_2p|config"):
         run_selfplay(local_lake, "square9_2p", 2, progress=False)
     assert tables.version(local_lake, "raw_games") is None
@@ -68,12 +74,12 @@ def test_cli_selfplay_reports_and_writes_to_the_env_lake(lake, lake_env):
 
 
 def test_report_rates():
-    report = SelfplayReport("square8_2p", 1, 10, games_written=10, moves_written=1000, seconds=2.0)
+    report = PlayReport("square8_2p", "selfplay", 1, 10, games_written=10, moves_written=1000, seconds=2.0)
     assert report.games_per_s == 5.0 and report.moves_per_s == 500.0
     assert "game_ids" not in report.to_dict()
 
 
 def test_more_workers_than_games_starts_only_the_workers_with_games(local_lake):
     report = run_selfplay(local_lake, "square8_2p", 2, workers=4, seed=3, progress=False)
-    assert report.game_ids == [selfplay_game_id("square8_2p", 3, 0, 0), selfplay_game_id("square8_2p", 3, 1, 0)]
+    assert report.game_ids == [game_id("square8_2p", "selfplay", report.run_seed, i) for i in range(2)]
     assert len({r["writer_id"] for r in raw_rows(local_lake)}) == 2

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from ringrift_lake.records import run_prefix
 from raw_games_checks import duplicate_ids, journal_ids, raw_rows, replay_failures
 
 CONFIG = "square8_2p"
@@ -84,7 +85,7 @@ def _check(lake, runs, reported_before_kills, games_per_run):
     assert reported_before_kills <= ids
     for seed, report, journal in runs:
         assert set(journal_ids(journal)) <= ids
-        prefix = f"{CONFIG}-{seed:x}-"
+        prefix = run_prefix(CONFIG, "selfplay", report["run_seed"])
         assert sum(gid.startswith(prefix) for gid in ids) == games_per_run
         assert report["games_written"] + report["games_present"] == games_per_run
     assert sum(report["worker_restarts"] for _, report, _ in runs) > 0

@@ -16,7 +16,7 @@ from engine.agents import HeuristicAgent, RandomAgent
 from ringrift_lake.encoding import encoder_for
 from ringrift_lake.encoding.symmetry import COUNT, square_symmetries
 from ringrift_lake.encoding.targets import final_seat_values, relative_values
-from training.seats import Seat
+from training.play.games import Seat
 
 
 class ExploringHeuristic:

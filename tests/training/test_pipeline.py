@@ -8,7 +8,7 @@ from engine.agents import RandomAgent
 from ringrift_lake import tables
 from ringrift_lake.consolidate.run import consolidate
 from ringrift_lake.export import Window, export_dataset
-from ringrift_lake.selfplay.runner import run_selfplay
+from training.play import run_selfplay
 from training.policy_agent import PolicyAgent
 from training.train import main
 
@@ -17,7 +17,7 @@ TINY = ["--epochs", "2", "--channels", "8", "--blocks", "1", "--batch-size", "64
 
 
 def test_train_on_an_exported_dataset_and_play_with_the_candidate(local_lake, capsys):
-    run_selfplay(local_lake, "square8_2p", games=8, agent="heuristic", workers=0, seed=11, progress=False)
+    run_selfplay(local_lake, "square8_2p", games=8, player="heuristic", workers=0, seed=11, progress=False)
     consolidate(local_lake, ["square8_2p"], workers=1)
     dataset = export_dataset(local_lake, "square8_2p", Window(), workers=1)
     assert main(["--config", "square8_2p", *TINY]) == 0

@@ -1,50 +1,53 @@
-"""run_selfplay: K worker processes play games and append them to raw_games.
+"""run_plan: K worker processes play a plan's games and commit them to the lake in batches.
 
-Each worker commits its own batches (many games per Delta commit; conflicts
-are retried with jittered backoff by ``tables.append``), so the run scales to
-many processes and hosts writing the same table. The parent only starts the
-workers, restarts one that dies (it resumes after the games already
-committed), shows progress on stderr and collects the report.
+    report = run_plan(lake, plan, workers=2)      # PlayReport: ids, games, moves, commits, results
+
+Each worker commits its own batches (many games per Delta commit; conflicts are retried with jittered
+backoff by `tables.append`), so a run scales to many processes and hosts writing the same tables. The
+parent only starts the workers, restarts one that dies (it resumes after the games already committed),
+shows progress on stderr and collects the report. `workers=0` plays in this process.
 """
 from __future__ import annotations
 
 import json
 import multiprocessing as mp
-from multiprocessing.connection import wait
-import secrets
 import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
+from multiprocessing.connection import wait
 
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
-from ringrift_lake.selfplay.progress import Progress
-from ringrift_lake.selfplay.rows import TABLE
-from ringrift_lake.selfplay.worker import (AGENT_NAMES, WorkerTask, present_game_ids, run_prefix, run_worker,
-                                           worker_main)
+from ringrift_lake.records.rows import TABLE
+from training.play.plan import PlayPlan
+from training.play.progress import Progress
+from training.play.worker import WorkerTask, committed_ids, run_worker, worker_main
 
 
-class SelfplayError(RuntimeError):
-    def __init__(self, message: str, report: "SelfplayReport"):
+class PlayError(RuntimeError):
+    def __init__(self, message: str, report: "PlayReport"):
         super().__init__(message)
         self.report = report
 
 
 @dataclass
-class SelfplayReport:
+class PlayReport:
     config: str
+    source: str
     run_seed: int
     games_requested: int
     game_ids: list[str] = field(default_factory=list)   # committed by this run or found committed
     games_written: int = 0                               # committed by this run
-    games_present: int = 0                               # already in raw_games, skipped
-    games_unfinished: int = 0                            # engine did not finish them: not written
+    games_present: int = 0                               # already committed, skipped
+    games_unfinished: int = 0                            # stopped at the move cap and not written
     moves_written: int = 0
     commits: int = 0
     seconds: float = 0.0
+    workers_cpu_s: float = 0.0
     worker_restarts: int = 0
     failed_workers: list[int] = field(default_factory=list)
     table_version: int | None = None
+    results: list[tuple] = field(default_factory=list)  # (group, players, ranks) per game written
 
     @property
     def games_per_s(self) -> float:
@@ -56,20 +59,17 @@ class SelfplayReport:
 
     def to_dict(self, with_ids: bool = False) -> dict:
         data = asdict(self)
+        data.pop("results")
         if not with_ids:
             data.pop("game_ids")
         data.update(games_per_s=round(self.games_per_s, 2), moves_per_s=round(self.moves_per_s, 1))
         return data
 
 
-def _split(games: int, workers: int) -> list[int]:
-    return [games // workers + (1 if w < games % workers else 0) for w in range(workers)]
-
-
 class _Collector:
     """Applies worker messages to the report and the optional journal file."""
 
-    def __init__(self, report: SelfplayReport, journal: str | None):
+    def __init__(self, report: PlayReport, journal: str | None):
         self.report = report
         self.ids: set[str] = set()
         self.done: set[int] = set()
@@ -79,11 +79,12 @@ class _Collector:
         kind, worker = message[0], message[1]
         report = self.report
         if kind == "committed":
-            _, _, ids, moves, version = message
+            _, _, ids, moves, version, results = message
             self.ids.update(ids)
             report.games_written += len(ids)
             report.moves_written += moves
             report.commits += 1
+            report.results.extend(results)
             report.table_version = max(version or 0, report.table_version or 0)
             if self.journal:
                 self.journal.write(json.dumps({"worker": worker, "version": version, "game_ids": ids}) + "\n")
@@ -96,6 +97,7 @@ class _Collector:
             report.games_unfinished += 1
         elif kind == "done":
             self.done.add(worker)
+            report.workers_cpu_s += message[2]
 
     def close(self) -> None:
         self.report.game_ids = sorted(self.ids)
@@ -103,39 +105,29 @@ class _Collector:
             self.journal.close()
 
 
-def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", workers: int = 1,
-                 seed: int | None = None, batch_size: int = 50, source: str = "selfplay",
-                 agents_per_seat: list[str] | None = None, progress: bool = True, flush_seconds: float = 5.0,
-                 max_restarts: int = 3, journal: str | None = None, raise_on_failure: bool = True) -> SelfplayReport:
-    """Play ``games`` games of ``config`` and append them to raw_games; see the module docstring.
+def run_plan(lake: Lake, plan: PlayPlan, workers: int = 1, batch_size: int = 50, flush_seconds: float = 5.0,
+             progress: bool = True, max_restarts: int = 3, journal: str | None = None,
+             raise_on_failure: bool = True) -> PlayReport:
+    """Play every job of `plan` (those not committed yet) and commit them; see the module docstring.
 
-    ``workers=0`` plays in this process. ``seed`` fixes every game id and game
-    seed (a rerun with the same seed and worker count adds nothing new: the
-    workers skip games already committed); without it a random 48-bit run seed
-    is drawn. ``journal`` appends one JSON line per commit (worker, version,
-    game ids). A worker that dies is restarted up to ``max_restarts`` times.
+    `journal` appends one JSON line per commit (worker, version, game ids). A worker that dies is
+    restarted up to `max_restarts` times.
     """
-    from engine import parse_config
-
-    num_players = parse_config(config).num_players
-    seat_agents = tuple(agents_per_seat or [agent] * num_players)
-    if len(seat_agents) != num_players or any(a not in AGENT_NAMES for a in seat_agents):
-        raise ValueError(f"agents per seat {list(seat_agents)}: need {num_players} of {', '.join(AGENT_NAMES)}")
-    if games < 0 or workers < 0 or batch_size < 1:
-        raise ValueError("games and workers must be >= 0 and batch_size >= 1")
-    run_seed = seed if seed is not None else secrets.randbits(48)
-    report = SelfplayReport(config=config, run_seed=run_seed, games_requested=games)
+    if workers < 0 or batch_size < 1:
+        raise ValueError("workers must be >= 0 and batch_size >= 1")
+    report = PlayReport(plan.config, plan.source, plan.run_seed, len(plan.jobs))
     tables.ensure_table(lake, TABLE)
-    counts = _split(games, max(workers, 1))
-    # With an explicit seed the ids may exist already (a rerun): look them up once, here, for every worker.
-    prefix = run_prefix(config, run_seed)
-    present = present_game_ids(lake, config, prefix) if seed is not None else set()
-    tasks = [WorkerTask(lake.root, tuple(sorted(lake.storage_options.items())), config, seat_agents, run_seed, w,
-                        count, batch_size, flush_seconds, source,
-                        present=frozenset(gid for gid in present if gid.startswith(f"{prefix}{w}-")))
-             for w, count in enumerate(counts) if count > 0]
+    present = committed_ids(lake, plan)      # looked up once, here, for every worker
+    count = max(min(workers, len(plan.jobs)), 1)
+    tasks = []
+    for w in range(count):
+        share = plan.share(w, count)
+        if share.jobs:
+            mine = frozenset(j.game_id for j in share.jobs) & present
+            tasks.append(WorkerTask(lake.root, tuple(sorted(lake.storage_options.items())), share, w, batch_size,
+                                    flush_seconds, mine))
     collector = _Collector(report, journal)
-    bar = Progress(config, games, enabled=progress)
+    bar = Progress(f"{plan.source} {plan.config}", len(plan.jobs), enabled=progress)
     start = time.monotonic()
     try:
         if workers == 0:
@@ -149,8 +141,8 @@ def run_selfplay(lake: Lake, config: str, games: int, agent: str = "random", wor
         report.table_version = tables.version(lake, TABLE)
         bar.finish(report)
     if report.failed_workers and raise_on_failure:
-        raise SelfplayError(f"selfplay workers {report.failed_workers} failed after {max_restarts} restarts; "
-                            f"{report.games_written} games were committed", report)
+        raise PlayError(f"{plan.source} workers {report.failed_workers} failed after {max_restarts} restarts; "
+                        f"{report.games_written} games were committed", report)
     return report
 
 
@@ -162,8 +154,7 @@ def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress
 
     def launch(task: WorkerTask) -> None:
         receiver, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=worker_main, args=(task, sender), name=f"selfplay-w{task.worker}",
-                              daemon=True)
+        process = ctx.Process(target=worker_main, args=(task, sender), name=f"play-w{task.worker}", daemon=True)
         process.start()
         sender.close()  # the worker holds the only write end: EOF here means it has exited
         running[task.worker] = (task, process, receiver)
@@ -189,9 +180,8 @@ def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress
                     continue
                 restarts[worker] += 1
                 collector.report.worker_restarts += 1
-                print(f"selfplay: worker {worker} died (exit {process.exitcode}); restarting it "
-                      f"({restarts[worker]}/{max_restarts}), it resumes after its committed games",
-                      file=sys.stderr)
+                print(f"play: worker {worker} died (exit {process.exitcode}); restarting it "
+                      f"({restarts[worker]}/{max_restarts}), it resumes after its committed games", file=sys.stderr)
                 launch(replace(task, present=None))
     finally:
         for _, process, receiver in running.values():

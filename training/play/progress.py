@@ -1,4 +1,4 @@
-"""Selfplay progress on stderr: games, games/s, moves/s, commits.
+"""Progress of a run of games on stderr: games, games/s, moves/s, commits.
 
 On a terminal the line is redrawn in place about once a second; otherwise
 (logs, Dagster) a full line is printed every ``log_every_s`` seconds.
@@ -10,8 +10,8 @@ import time
 
 
 class Progress:
-    def __init__(self, config: str, total: int, enabled: bool = True, stream=None, log_every_s: float = 10.0):
-        self.config = config
+    def __init__(self, label: str, total: int, enabled: bool = True, stream=None, log_every_s: float = 10.0):
+        self.label = label
         self.total = total
         self.enabled = enabled
         self.stream = stream or sys.stderr
@@ -23,7 +23,7 @@ class Progress:
         games = report.games_written + report.games_present
         gps = report.games_written / elapsed if elapsed > 0 else 0.0
         mps = report.moves_written / elapsed if elapsed > 0 else 0.0
-        return (f"selfplay {self.config}: {games}/{self.total} games  {gps:.1f} games/s  {mps:,.0f} moves/s  "
+        return (f"{self.label}: {games}/{self.total} games  {gps:.1f} games/s  {mps:,.0f} moves/s  "
                 f"{report.commits} commits  {elapsed:.0f}s")
 
     def update(self, report, elapsed: float) -> None:

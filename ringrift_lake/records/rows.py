@@ -2,8 +2,10 @@
 
 ``game_row`` turns an engine ``PlayedGame`` (or any finished record) into a
 dict with exactly the ``raw_games`` columns; ``write_raw_games`` appends a
-batch of such rows in one commit. Both are shared by selfplay, the gauntlet
-and the importers, so every writer of ``raw_games`` fills the columns alike.
+batch of such rows in one commit. Both are shared by selfplay, gauntlets,
+matches and the importers, so every writer of ``raw_games`` fills the columns
+alike. A seat's identity comes from its player id (``ringrift_lake.players``);
+a searched ply carries its ``search`` entry (``schemas.SEARCH``).
 
 A row holds a whole game (moves nested), and a Delta commit is atomic, so a
 game is visible whole or not at all.
@@ -25,6 +27,7 @@ import pyarrow as pa
 
 from ringrift_lake import schemas, tables
 from ringrift_lake.location import Lake
+from ringrift_lake.players import seat_identity
 
 TABLE = "raw_games"
 _SCHEMA = schemas.spec(TABLE).schema
@@ -38,10 +41,15 @@ def writer_id(worker: int | str | None = None) -> str:
 
 
 def seat_rows(agents: Sequence[str], model_ids: Sequence[str | None] | None = None) -> list[dict]:
-    """The ``seats`` column value: one {seat, agent, model_id} per seat, 1-based."""
+    """The ``seats`` column of games whose seats are not our players (imports): agent names, model ids."""
     model_ids = model_ids or [None] * len(agents)
-    return [{"seat": i + 1, "agent": agent, "model_id": model}
+    return [{"seat": i + 1, "agent": agent, "model_id": model, "player_id": None, "budget": None}
             for i, (agent, model) in enumerate(zip(agents, model_ids))]
+
+
+def player_seats(players: Sequence[str]) -> list[dict]:
+    """The ``seats`` column of a game between our players: one identity per seat from its player id."""
+    return [{"seat": i + 1, **seat_identity(player)} for i, player in enumerate(players)]
 
 
 def move_json_text(move: dict | str) -> str:
@@ -58,13 +66,14 @@ def _utc(value: datetime | None) -> datetime:
 def game_row(played_game, config: str, seats: Sequence[dict] | Sequence[str], source: str, seed: int | None, *,
              game_id: str | None = None, validation_mode: str = "strict", rules_options: dict | None = None,
              started_at: datetime | None = None, finished_at: datetime | None = None,
-             visits: Sequence[str | dict | None] | None = None, engine_version: str | None = None,
-             rules_version: str | None = None) -> dict:
+             visits: Sequence[str | dict | None] | None = None, search: Sequence[dict | None] | None = None,
+             engine_version: str | None = None, rules_version: str | None = None) -> dict:
     """A raw_games row for one finished game.
 
     ``played_game`` needs ``moves_json``, ``status``, ``winner``, ``reason``
     (an engine ``PlayedGame``; the importers pass a small record with the same
-    attributes). ``seats`` is the seats column, or a list of agent names.
+    attributes). ``seats`` is the seats column, or the player id of each seat.
+    ``search`` has one ``schemas.SEARCH`` dict (or None) per move.
     ``rules_options`` defaults to the options the final state was played
     under (``final_state.options``), so the row says exactly how to replay it.
     ``game_id`` defaults to a random UUID.
@@ -74,7 +83,7 @@ def game_row(played_game, config: str, seats: Sequence[dict] | Sequence[str], so
     cfg = parse_config(config)
     board_type, num_players = cfg.board_type, cfg.num_players
     if seats and isinstance(seats[0], str):
-        seats = seat_rows(seats)
+        seats = player_seats(seats)
     if len(seats) != num_players:
         raise ValueError(f"{config}: {len(seats)} seats given for {num_players} players")
     if rules_options is None:
@@ -85,6 +94,8 @@ def game_row(played_game, config: str, seats: Sequence[dict] | Sequence[str], so
         if len(visits) != len(moves):
             raise ValueError(f"{len(visits)} visit entries for {len(moves)} moves")
         visits = [None if v is None else move_json_text(v) for v in visits]
+    if search is not None and len(search) != len(moves):
+        raise ValueError(f"{len(search)} search entries for {len(moves)} moves")
     return {
         "game_id": game_id or str(uuid.uuid4()),
         "config": config,
@@ -105,6 +116,7 @@ def game_row(played_game, config: str, seats: Sequence[dict] | Sequence[str], so
         "num_moves": len(moves),
         "moves": moves,
         "visits": visits,
+        "search": None if search is None or not any(search) else list(search),
         "writer_id": None,
         "batch_id": None,
         "schema_version": schemas.SCHEMA_VERSION,
@@ -126,6 +138,11 @@ def _string_lists(values: list[list[str] | None]) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(flat, pa.string()), mask=null_mask)
 
 
+def _full_seats(seats: Sequence[dict]) -> list[dict]:
+    """Seat dicts with every SEAT field (older producers give seat, agent, model_id only)."""
+    return [{"player_id": None, "budget": None, **seat} for seat in seats]
+
+
 def raw_games_table(rows: Iterable[dict], writer: str | None = None, batch_id: str | None = None) -> pa.Table:
     """The rows as an Arrow table with the raw_games schema, stamped with writer and batch ids."""
     rows = list(rows)
@@ -136,6 +153,8 @@ def raw_games_table(rows: Iterable[dict], writer: str | None = None, batch_id: s
         name = field.name
         if name == "moves" or name == "visits":
             columns.append(_string_lists([row.get(name) for row in rows]))
+        elif name == "seats":
+            columns.append(pa.array([_full_seats(row[name]) for row in rows], field.type))
         elif name == "writer_id":
             columns.append(pa.array([row.get(name) or writer for row in rows], field.type))
         elif name == "batch_id":

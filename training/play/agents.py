@@ -1,0 +1,131 @@
+"""The one agent factory: player ids -> agents, networks loaded once per process.
+
+    player = resolve_player(lake, "square8_2p", "gumbel64:champion")   # Player("gumbel64:model:<id>", ref)
+    factory = AgentFactory(lake, "square8_2p", {player.player_id: player.checkpoint}, PlayOptions())
+    agent = factory.agent(player.player_id, seed=7)
+
+`resolve_player` turns what a user typed (`ringrift_lake.players` syntax, or a bare model id) into the
+canonical player id that games, matches and Elo record, and remembers where its network is (a model id
+of the lake, or a checkpoint file such as `models/<file>.safetensors`). The factory builds a fresh agent
+per game and seat from that: the engine's random and heuristic agents, a network's raw policy
+(`PolicyAgent`), or Gumbel search over the heuristic or a network (`training.search`). A network is
+loaded and verified once per process and shared by every agent made from it. Torch is imported only
+when a network is asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ringrift_lake.location import Lake
+from ringrift_lake.players import MODEL_PREFIX, PlayerSpec, is_checkpoint_path, parse_player
+from ringrift_lake.promotion.registry import resolve_champion
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    """How the network and search agents of a run play (the built-in agents ignore these)."""
+
+    temperature: float = 1.0        # sampling temperature of a raw policy's first `sample_plies` plies
+    sample_plies: int = 0           # plies sampled (then argmax); 0: argmax throughout
+    gumbel_noise: bool = False      # Gumbel noise at the search root (selfplay exploration)
+    device: str = "cpu"             # auto | cpu | cuda[:k] for networks
+    batch_games: int = 64           # games a worker plays at once (search: one batched evaluation per step)
+
+
+@dataclass(frozen=True)
+class Player:
+    player_id: str                  # canonical: recorded in raw_games, matches and elo
+    checkpoint: str | None = None   # where its network is: a model id of the lake or a checkpoint path
+
+    @property
+    def spec(self) -> PlayerSpec:
+        return parse_player(self.player_id)
+
+
+def resolve_player(lake: Lake, config: str, text: str) -> Player:
+    """The canonical player of `text` (`ringrift_lake.players` syntax): `champion` replaced by the config's
+    champion, a checkpoint path by its model id (the path kept for loading). Checks that a network
+    player's checkpoint exists, was made for this config and by this code's encoder."""
+    spec = resolve_champion(lake, config, parse_player(text))
+    ref = spec.model_ref
+    if ref is None:
+        return Player(spec.player_id)
+    meta = _checkpoint_meta(lake, config, ref)
+    if meta["config"] != config:
+        raise ValueError(f"{text}: model {meta['model_id']} is a {meta['config']} model; this is {config}")
+    return Player(spec.with_base(MODEL_PREFIX + meta["model_id"]).player_id, ref)
+
+
+def _checkpoint_meta(lake: Lake, config: str, ref: str) -> dict:
+    from ringrift_lake.encoding import ENCODER_VERSION
+    from training.checkpoint import CheckpointError, read_meta
+
+    try:
+        meta = read_meta(lake, ref)
+    except CheckpointError as exc:
+        if is_checkpoint_path(ref):
+            raise ValueError(f"no checkpoint at {ref}: {exc}") from None
+        raise LookupError(_unknown_model(lake, config, ref)) from None
+    if meta.get("encoder_version") != ENCODER_VERSION:
+        raise ValueError(f"model {meta.get('model_id')} was trained with encoder {meta.get('encoder_version')}; "
+                         f"this code encodes {ENCODER_VERSION} (retrain it, or play it with the matching code)")
+    return meta
+
+
+def _unknown_model(lake: Lake, config: str, ref: str) -> str:
+    import pyarrow.compute as pc
+
+    from ringrift_lake import tables
+
+    known = tables.read(lake, "models", columns=["model_id"], filter=pc.field("config") == config)
+    names = sorted(known.column("model_id").to_pylist())
+    listed = ", ".join(names[-10:]) if names else "none yet"
+    return f"no model {ref!r} for {config}; known models: {listed}"
+
+
+class AgentFactory:
+    """Fresh agents by player id for one config; `checkpoints` maps network players to their checkpoint."""
+
+    def __init__(self, lake: Lake, config: str, checkpoints: dict[str, str | None] | None = None,
+                 options: PlayOptions = PlayOptions()):
+        self.lake, self.config, self.options = lake, config, options
+        self.checkpoints = dict(checkpoints or {})
+        self._networks: dict[str, object] = {}
+
+    def agent(self, player: str, seed: int):
+        spec = parse_player(player)
+        if spec.needs_champion:
+            raise ValueError(f"{player}: resolve the champion first (resolve_player)")
+        if spec.is_builtin:
+            from engine.agents import HeuristicAgent, RandomAgent
+
+            return (HeuristicAgent if spec.base == "heuristic" else RandomAgent)(seed=seed)
+        if spec.budget is None:
+            return self._policy_agent(player, spec, seed)
+        return self._search_agent(player, spec, seed)
+
+    def _policy_agent(self, player: str, spec: PlayerSpec, seed: int):
+        from training.policy_agent import PolicyAgent
+
+        loaded = self._network(player, spec)
+        o = self.options
+        return PolicyAgent(loaded.model, loaded.encoder, seed=seed, name=player, device=loaded.device,
+                           temperature=o.temperature if o.sample_plies else 0.0, sample_plies=o.sample_plies)
+
+    def _search_agent(self, player: str, spec: PlayerSpec, seed: int):
+        from training.search.agents import gumbel_agent
+
+        evaluator = None if spec.base == "heuristic" else self._network(player, spec)
+        return gumbel_agent(self.config, spec.budget, evaluator, seed=seed, name=player,
+                            gumbel_noise=self.options.gumbel_noise)
+
+    def _network(self, player: str, spec: PlayerSpec):
+        """The PolicyAgent holding the network of `player` (loaded and verified once, then shared)."""
+        ref = self.checkpoints.get(player) or spec.model_ref
+        if ref not in self._networks:
+            from training.loop import pick_device
+            from training.policy_agent import PolicyAgent
+
+            device = str(pick_device(self.options.device))
+            self._networks[ref] = PolicyAgent.from_checkpoint(self.lake, ref, device=device)
+        return self._networks[ref]
