@@ -31,6 +31,7 @@ import torch
 
 from training.loop import _amp_dtype, losses, pick_device, to_tensors
 from training.model import architecture_for, build_model, parameter_count
+from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS
 from training.shards import Prefetcher, ShardSet
 
 
@@ -147,8 +148,8 @@ def main() -> int:
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--loader-batches", type=int, default=100)
     p.add_argument("--loader-workers", type=int, default=2, help="loader threads (as train --loader-workers)")
-    p.add_argument("--channels", type=int, default=96)
-    p.add_argument("--blocks", type=int, default=6)
+    p.add_argument("--channels", type=int, default=DEFAULT_CHANNELS)
+    p.add_argument("--blocks", type=int, default=DEFAULT_BLOCKS)
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     args = p.parse_args()

@@ -15,17 +15,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ringrift_lake.encoding.planes import PLANE_UNITS
+from ringrift_lake.export.shard_format import LEGAL, PLANES_DTYPES, REQUIRED
 from training.npz_mmap import map_npz
 
-REQUIRED = {
-    "planes_nchw": (np.float32, 4), "globals_nf": (np.float32, 2), "policy_offsets": (np.int64, 1),
-    "policy_indices": (np.int32, 1), "policy_probs": (np.float32, 1), "values_nseat": (np.float32, 2),
-    "value_n": (np.float32, 1), "player_to_move_n": (np.int8, 1), "game_key_n": (np.int64, 1),
-    "ply_n": (np.int32, 1),
-}
-# Optional: the policy indices of each sample's legal moves (CSR like the policy target). With them the
-# policy loss is a softmax over the legal moves only; shards without them train over the whole space.
-LEGAL = {"legal_offsets": (np.int64, 1), "legal_indices": (np.int32, 1)}
 SPLIT_SALT = 0x5EED_0F_5A11
 _ROW_BITS = 40
 
@@ -58,8 +50,8 @@ def open_shard(path: str) -> dict[str, np.ndarray]:
     n = arrays["planes_nchw"].shape[0]
     for name, (dtype, ndim) in REQUIRED.items():
         a = arrays[name]
-        if name == "planes_nchw" and a.dtype == np.uint8:
-            dtype = np.uint8                            # the exporter's eighths (value * PLANE_UNITS)
+        if name == "planes_nchw" and a.dtype in PLANES_DTYPES:
+            dtype = a.dtype                             # uint8: the exporter's eighths (value * PLANE_UNITS)
         if a.dtype != dtype or a.ndim != ndim:
             raise ValueError(f"shard {path}: {name} is {a.dtype}{list(a.shape)}, expected {np.dtype(dtype)} rank {ndim}")
         if name not in ("policy_offsets", "policy_indices", "policy_probs") and a.shape[0] != n:

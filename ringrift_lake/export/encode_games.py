@@ -30,14 +30,12 @@ from ringrift_lake.encoding.encoder import scales_of
 from ringrift_lake.encoding.planes import encode_globals_into
 from ringrift_lake.encoding.targets import final_seat_values, parse_visits, relative_values
 from ringrift_lake.export.npz_writer import NpzStreamWriter
+from ringrift_lake.export.shard_format import SHARD_ARRAYS
 
 # Moves after which the per-cell arrays are unchanged (the recorder copies the previous frame).
 BOARD_UNCHANGED_TYPES = PASSIVE_TYPES | {"swap_sides"}
 # A no-action bookkeeping move is legal only as its position's one move: its mask needs no generation.
 ONLY_MOVE_TYPES = frozenset(BOOKKEEPING_FOR_PHASE.values())
-SHARD_ARRAYS = ("planes_nchw", "globals_nf", "policy_offsets", "policy_indices", "policy_probs",
-                "values_nseat", "value_n", "player_to_move_n", "game_key_n", "ply_n", "legal_offsets",
-                "legal_indices")
 _PER_SAMPLE = {"globals_nf": np.float32, "values_nseat": np.float32, "player_to_move_n": np.int8,
                "game_key_n": np.int64, "ply_n": np.int32, "policy_nnz": np.int64, "legal_nnz": np.int64}
 

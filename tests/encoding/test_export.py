@@ -14,7 +14,8 @@ from cli import main as cli_main
 from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
 from ringrift_lake.export import Window, export_dataset, rebuild_dataset, verify_dataset
 from ringrift_lake.encoding.planes import PLANE_UNITS
-from ringrift_lake.export.encode_games import SHARD_ARRAYS, ExportError
+from ringrift_lake.export.encode_games import ExportError
+from ringrift_lake.export.shard_format import SHARD_ARRAYS
 from ringrift_lake.export.select import SelectionError, select
 
 DTYPES = {"planes_nchw": np.uint8, "globals_nf": np.float32, "policy_offsets": np.int64,
