@@ -79,7 +79,8 @@ def legal_logits(logits_bp: torch.Tensor, t: dict[str, torch.Tensor]) -> torch.T
 
 
 def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, channels_last: bool):
-    """(policy CE, value MSE, number of top-1 hits) for one batch of tensors."""
+    """(policy CE per sample with a policy target, value MSE, number of top-1 hits) for one batch of tensors.
+    A sample without a policy target (a searched game's ply without a full search) trains the value only."""
     t = {k: v.to(device, non_blocking=True) for k, v in t.items()}
     planes = t["planes"]
     if planes.dtype == torch.uint8:                 # the exporter's eighths, converted on the device
@@ -89,9 +90,9 @@ def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, c
         logits_bp, values_b4 = model(planes, t["globals"])
     logits_bp = legal_logits(logits_bp.float(), t)
     logp_bp = F.log_softmax(logits_bp, dim=1)
-    batch = logits_bp.shape[0]
+    targets = (t["top"] >= 0).sum().clamp(min=1)   # samples with a policy target (value-only samples have none)
     target_logp_k = logp_bp[t["row"], t["index"]]
-    policy_ce = -torch.where(t["prob"] > 0, t["prob"] * target_logp_k, 0.0).sum() / batch
+    policy_ce = -torch.where(t["prob"] > 0, t["prob"] * target_logp_k, 0.0).sum() / targets
     n = model.num_players
     value_mse = F.mse_loss(values_b4.float()[:, :n], t["values"][:, :n])
     hits = (logits_bp.argmax(dim=1) == t["top"]).sum()
@@ -102,15 +103,19 @@ def losses(model, t: dict[str, torch.Tensor], device: torch.device, amp_dtype, c
 def evaluate(model, shards: ShardSet, s: FitSettings, device: torch.device) -> dict[str, float]:
     model.eval()
     amp_dtype, cl = _amp_dtype(device, s.amp), device.type == "cuda"
-    sums, count = np.zeros(3), 0
+    sums, count, with_target = np.zeros(3), 0, 0
     for batch in shards.val_batches(s.batch_size):
-        policy, value, hits = losses(model, to_tensors(batch, False), device, amp_dtype, cl)
-        sums += [policy.item() * batch.size, value.item() * batch.size, hits.item()]
+        tensors = to_tensors(batch, False)
+        policy, value, hits = losses(model, tensors, device, amp_dtype, cl)
+        targets = int((tensors["top"] >= 0).sum())
+        sums += [policy.item() * targets, value.item() * batch.size, hits.item()]
         count += batch.size
+        with_target += targets
     model.train()
-    p, v, acc = (float(x) for x in sums / max(count, 1))
+    p, acc = (float(x) for x in (sums[0], sums[2]) / np.float64(max(with_target, 1)))
+    v = float(sums[1] / max(count, 1))
     return {"val_policy_loss": p, "val_value_loss": v, "val_loss": p + s.value_weight * v,
-            "val_policy_accuracy": acc, "val_samples": count}
+            "val_policy_accuracy": acc, "val_samples": count, "val_policy_samples": with_target}
 
 
 def fit(model, shards: ShardSet, s: FitSettings, log: Callable[[str], None] = _stderr) -> dict:

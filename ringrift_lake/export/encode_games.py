@@ -79,6 +79,7 @@ class GameToEncode:
     moves: list                           # per ply: the move JSON text, or a `TypedMove` tuple
     visits_json: list[str | None]
     validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
+    search: list[dict | None] | None = None   # per ply `schemas.SEARCH` (search selfplay), else None
 
 
 class ExportError(RuntimeError):
@@ -150,7 +151,9 @@ class _ShardBuilder:
         self.legal_parts.append(np.array(legal_flat, dtype=np.int32))
         self.per_sample["legal_nnz"][rows] = legal_counts
         nnz = self.per_sample["policy_nnz"][rows]
-        if any(game.visits_json):
+        if game.search is not None:
+            self._search_targets(game, legal_flat, legal_counts, nnz)
+        elif any(game.visits_json):
             size = self.encoder.action_space.size
             legal_offsets = np.concatenate([[0], np.cumsum(legal_counts)])
             for t in range(t_count):
@@ -170,6 +173,25 @@ class _ShardBuilder:
             nnz[:] = 1
         self.count += t_count
         return raw
+
+    def _search_targets(self, game: GameToEncode, legal_flat: list, legal_counts: list, nnz: np.ndarray) -> None:
+        """A searched game's policy targets: the improved policy of each full search; the other plies
+        (cheap searches, forced moves, sampled openings) have none (no policy loss, values only)."""
+        size = self.encoder.action_space.size
+        legal_offsets = np.concatenate([[0], np.cumsum(legal_counts)])
+        for t, entry in enumerate(game.search):
+            if entry is None or not entry["full"]:
+                nnz[t] = 0
+                continue
+            indices = np.asarray(entry["policy_index"], np.int32)
+            probs = np.asarray(entry["policy_prob"], np.float32)
+            legal = legal_flat[legal_offsets[t]:legal_offsets[t + 1]]
+            if indices.size == 0 or indices.min() < 0 or indices.max() >= size or np.setdiff1d(indices, legal).size:
+                raise ExportError(f"game {game.game_id} ply {t + 1}: improved-policy indices {indices[:5].tolist()} "
+                                  f"are not legal moves there")
+            self.indices_parts.append(indices)
+            self.probs_parts.append(probs / probs.sum())
+            nnz[t] = len(indices)
 
     def small_arrays(self) -> dict[str, np.ndarray]:
         """Every shard array but the planes."""

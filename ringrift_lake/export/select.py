@@ -103,23 +103,26 @@ def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | N
     if bad:
         raise SelectionError(f"{len(bad)} selected games are not completed, e.g. {bad[:3]}")
     ids = [r["game_id"] for r in rows]
-    moves = tables.read(lake, "moves", columns=["game_id", "ply", *MOVE_COLUMNS, "visits_json"],
+    moves = tables.read(lake, "moves", columns=["game_id", "ply", *MOVE_COLUMNS, "visits_json", "search"],
                         filter=(pc.field("config") == config) & pc.field("game_id").isin(ids),
                         version=versions["moves"])
     moves = moves.sort_by([("game_id", "ascending"), ("ply", "ascending")]).to_pydict()
-    by_game: dict[str, tuple[list, list, list]] = {}
+    by_game: dict[str, tuple[list, list, list, list]] = {}
     columns = [moves[name] for name in MOVE_COLUMNS]
-    for game_id, ply, visits, *typed in zip(moves["game_id"], moves["ply"], moves["visits_json"], *columns):
-        entry = by_game.setdefault(game_id, ([], [], []))
+    for game_id, ply, visits, search, *typed in zip(moves["game_id"], moves["ply"], moves["visits_json"],
+                                                    moves["search"], *columns):
+        entry = by_game.setdefault(game_id, ([], [], [], []))
         entry[0].append(ply)
         entry[1].append(typed_or_json(*typed))
         entry[2].append(visits)
+        entry[3].append(search)
     selection = Selection(config, board_type, num_players, window, dict(versions))
     for r in rows:
-        plies, game_moves, visits = by_game.get(r["game_id"], ([], [], []))
+        plies, game_moves, visits, search = by_game.get(r["game_id"], ([], [], [], []))
         if plies != list(range(1, r["num_moves"] + 1)):
             raise SelectionError(f"game {r['game_id']}: moves table has plies {plies[:5]}... for {r['num_moves']} moves")
         selection.games.append(GameToEncode(r["game_id"], r["ingest_seq"], r["winner"],
                                             json.loads(r["rules_options"] or "{}"), game_moves, visits,
-                                            r["validation_mode"] or "strict"))
+                                            r["validation_mode"] or "strict",
+                                            search if any(e is not None for e in search) else None))
     return selection

@@ -46,14 +46,15 @@ def _worker_pids(parent: int) -> list[int]:
     return [pid for pid in pids if _is_worker(pid)]
 
 
-def _run_with_kills(env: dict, tmp_path: Path, kills: int, games_per_run: int, rng: random.Random):
+def _run_with_kills(env: dict, tmp_path: Path, kills: int, games_per_run: int, rng: random.Random,
+                    player: tuple[str, ...] = ()):
     runs, reported_before_kills, done, index = [], set(), 0, 0
     while done < kills:
         seed, journal = 7000 + index, tmp_path / f"journal-{index}.jsonl"
         process = subprocess.Popen(
             [sys.executable, "-m", "cli", "selfplay", "--config", CONFIG, "--games", str(games_per_run),
              "--workers", "2", "--seed", str(seed), "--batch-size", "4", "--flush-seconds", "0.2",
-             "--max-restarts", str(kills + 1), "--journal", str(journal), "--json", "--quiet"],
+             "--max-restarts", str(kills + 1), "--journal", str(journal), "--json", "--quiet", *player],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             while process.poll() is None and done < kills:
@@ -95,6 +96,15 @@ def _check(lake, runs, reported_before_kills, games_per_run):
 def test_twenty_worker_kills_leave_no_partial_and_lose_no_committed_game(local_lake, lake_env, tmp_path):
     runs, reported = _run_with_kills(lake_env, tmp_path, kills=20, games_per_run=300, rng=random.Random(20))
     _check(local_lake, runs, reported, 300)
+
+
+def test_killed_batched_search_workers_lose_no_committed_game_and_leave_no_partial(local_lake, lake_env, tmp_path):
+    search = ("--agent", "gumbel", "--model", "heuristic", "--budget", "4", "--batch-games", "8")
+    runs, reported = _run_with_kills(lake_env, tmp_path, kills=4, games_per_run=40, rng=random.Random(22),
+                                     player=search)
+    _check(local_lake, runs, reported, 40)
+    rows = raw_rows(local_lake)
+    assert all(r["search"] and r["seats"][0]["player_id"] == "gumbel4:heuristic" for r in rows)
 
 
 @pytest.mark.slow

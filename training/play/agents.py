@@ -8,7 +8,7 @@
 canonical player id that games, matches and Elo record, and remembers where its network is (a model id
 of the lake, or a checkpoint file such as `models/<file>.safetensors`). The factory builds a fresh agent
 per game and seat from that: the engine's random and heuristic agents, a network's raw policy
-(`PolicyAgent`), or Gumbel search over the heuristic or a network (`training.search`). A network is
+(`PolicyNetAgent`), or Gumbel search over the heuristic or a network (`GumbelAgent`, training.search). A network is
 loaded and verified once per process and shared by every agent made from it. Torch is imported only
 when a network is asked for.
 """
@@ -25,11 +25,13 @@ from ringrift_lake.promotion.registry import resolve_champion
 class PlayOptions:
     """How the network and search agents of a run play (the built-in agents ignore these)."""
 
-    temperature: float = 1.0        # sampling temperature of a raw policy's first `sample_plies` plies
-    sample_plies: int = 0           # plies sampled (then argmax); 0: argmax throughout
+    temperature: float = 1.0        # sampling temperature of the first `sample_plies` plies (a raw policy
+    sample_plies: int = 0           # samples its softmax, a search its improved policy); 0: best move throughout
     gumbel_noise: bool = False      # Gumbel noise at the search root (selfplay exploration)
     device: str = "cpu"             # auto | cpu | cuda[:k] for networks
     batch_games: int = 64           # games a worker plays at once (search: one batched evaluation per step)
+    cheap_budget: int | None = None  # playout-cap randomisation: a cheap search of this budget on most plies,
+    full_search_prob: float = 1.0    # a full one (a policy target) with this probability
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,27 @@ def _unknown_model(lake: Lake, config: str, ref: str) -> str:
 
 
 class AgentFactory:
-    """Fresh agents by player id for one config; `checkpoints` maps network players to their checkpoint."""
+    """Fresh agents by player id for one config; `checkpoints` maps network players to their checkpoint.
+
+    Agents speak the search protocol (`decide(state, legal, history)`, see training.search.protocol);
+    the built-in engine agents are wrapped by the driver. Every agent of one network shares that
+    network's evaluator, so the driver batches all their evaluations together.
+    """
 
     def __init__(self, lake: Lake, config: str, checkpoints: dict[str, str | None] | None = None,
                  options: PlayOptions = PlayOptions()):
         self.lake, self.config, self.options = lake, config, options
         self.checkpoints = dict(checkpoints or {})
-        self._networks: dict[str, object] = {}
+        self._evaluators: dict[str, object] = {}
+
+    def table(self, players, seed: int) -> list:
+        """The agents of one game, one per seat; seats of the same player share one agent (and so, for a
+        search, one tree that every move of the game re-roots)."""
+        made: dict[str, object] = {}
+        for k, player in enumerate(players):
+            if player not in made:
+                made[player] = self.agent(player, (seed * 31 + k + 1) % 2**62)
+        return [made[p] for p in players]
 
     def agent(self, player: str, seed: int):
         spec = parse_player(player)
@@ -100,32 +116,39 @@ class AgentFactory:
             from engine.agents import HeuristicAgent, RandomAgent
 
             return (HeuristicAgent if spec.base == "heuristic" else RandomAgent)(seed=seed)
-        if spec.budget is None:
-            return self._policy_agent(player, spec, seed)
-        return self._search_agent(player, spec, seed)
-
-    def _policy_agent(self, player: str, spec: PlayerSpec, seed: int):
-        from training.policy_agent import PolicyAgent
-
-        loaded = self._network(player, spec)
         o = self.options
-        return PolicyAgent(loaded.model, loaded.encoder, seed=seed, name=player, device=loaded.device,
-                           temperature=o.temperature if o.sample_plies else 0.0, sample_plies=o.sample_plies)
+        evaluator = self.evaluator(player, spec)
+        if spec.budget is None:
+            from training.search.agents import PolicyNetAgent
 
-    def _search_agent(self, player: str, spec: PlayerSpec, seed: int):
-        from training.search.agents import gumbel_agent
+            return PolicyNetAgent(evaluator, seed=seed, temperature=o.temperature, sample_plies=o.sample_plies,
+                                  name=player)
+        from training.search.agents import GumbelAgent
 
-        evaluator = None if spec.base == "heuristic" else self._network(player, spec)
-        return gumbel_agent(self.config, spec.budget, evaluator, seed=seed, name=player,
-                            gumbel_noise=self.options.gumbel_noise)
+        return GumbelAgent(evaluator, spec.budget, seed=seed, gumbel_noise=o.gumbel_noise, name=player,
+                           sample_plies=o.sample_plies, temperature=o.temperature, cheap_budget=o.cheap_budget,
+                           full_search_prob=o.full_search_prob if o.cheap_budget else 1.0)
 
-    def _network(self, player: str, spec: PlayerSpec):
-        """The PolicyAgent holding the network of `player` (loaded and verified once, then shared)."""
-        ref = self.checkpoints.get(player) or spec.model_ref
-        if ref not in self._networks:
-            from training.loop import pick_device
-            from training.policy_agent import PolicyAgent
+    def evaluator(self, player: str, spec: PlayerSpec):
+        """The evaluator behind a search or raw-policy player: the heuristic's, or its network's (loaded
+        and verified once per process, then shared)."""
+        ref = "heuristic" if spec.base == "heuristic" else (self.checkpoints.get(player) or spec.model_ref)
+        if ref not in self._evaluators:
+            if ref == "heuristic":
+                from training.search.heuristic_eval import HeuristicEvaluator
 
-            device = str(pick_device(self.options.device))
-            self._networks[ref] = PolicyAgent.from_checkpoint(self.lake, ref, device=device)
-        return self._networks[ref]
+                self._evaluators[ref] = HeuristicEvaluator()
+            else:
+                self._evaluators[ref] = self._network_evaluator(ref)
+        return self._evaluators[ref]
+
+    def _network_evaluator(self, ref: str):
+        from ringrift_lake.encoding import ENCODER_VERSION, encoder_for
+        from training import checkpoint
+        from training.loop import pick_device
+        from training.search.network_eval import NetworkEvaluator
+
+        device = str(pick_device(self.options.device))
+        loaded = checkpoint.load(self.lake, ref, expect_config=self.config, expect_encoder_version=ENCODER_VERSION,
+                                 device=device)
+        return NetworkEvaluator(loaded.model, encoder_for(loaded.meta["board_type"]), device=device)

@@ -1,42 +1,44 @@
-"""Playing the jobs of a plan: agents at a table, one finished game (its raw_games row, ranks) per job.
+"""Playing the jobs of a plan: many games at once through the batched driver, one raw_games row each.
 
-    for finished in play_jobs(plan, plan.jobs, factory):
-        finished.row, finished.ranks, finished.cpu_s
+    for finished in play_jobs(plan, plan.jobs, factory, stats):
+        finished.row, finished.ranks
 
-Each seat shows every pre-move position to all agents of the table that keep a history (`observe`), so
-a network sees the same history frames as in training, then asks its own agent. The first
-`plan.opening_plies` moves of a game come from a random agent seeded by the game seed.
+Up to `plan.options.batch_games` games are in flight (`training.search.driver.play_games`): every
+simulation step takes one leaf from each game that needs one and evaluates them together, one batch per
+network. The first `plan.opening_plies` moves of a game come from a random agent seeded by the game
+seed. A searched ply's record becomes its `raw_games.search` entry: the improved policy as (policy
+index, probability) over the legal moves, indices ascending, visit counts aligned, root value per seat,
+the budget and whether the search was a full one; raw-policy and built-in plies carry none.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from engine import parse_config, play_game
-from engine.agents import RandomAgent
+import numpy as np
+
+from engine import legal_moves, new_game, parse_config, apply_move
+from ringrift_lake.encoding import encoder_for
 from ringrift_lake.encoding.targets import final_seat_values
 from ringrift_lake.records.rows import game_row
 from training.play.plan import GameJob, PlayPlan
+from training.search.driver import GameSpec, play_games
+from training.search.move_index import MoveIndexer
 
 
 class Seat:
-    """One seat at a table of agents (see the module docstring)."""
+    """One seat at a table of engine-protocol agents (`engine.play_game`): shows every pre-move position
+    to all agents of the table that keep a history (`observe`), then asks its own agent."""
 
-    def __init__(self, agent, table: list, opening=None, opening_plies: int = 0):
+    def __init__(self, agent, table: list):
         self.agent, self.table = agent, table
-        self.opening, self.opening_plies = opening, opening_plies
         self.name = getattr(agent, "name", "agent")
 
-    def show(self, state) -> None:
+    def select_move(self, state, legal):
         for member in self.table:
             if hasattr(member, "observe"):
                 member.observe(state)
-
-    def select_move(self, state, legal):
-        self.show(state)
-        agent = self.opening if state.move_count < self.opening_plies else self.agent
-        return agent.select_move(state, legal)
+        return self.agent.select_move(state, legal)
 
 
 @dataclass
@@ -44,7 +46,6 @@ class FinishedGame:
     job: GameJob
     row: dict                     # the raw_games row
     ranks: list[int] | None       # rank per seat (1 = best, ties share); None when unfinished
-    cpu_s: float
 
     @property
     def completed(self) -> bool:
@@ -61,20 +62,44 @@ def seat_ranks(final_state) -> list[int] | None:
     return [1 + sum(1 for w in values if w > v) for v in values]
 
 
-def play_job(plan: PlayPlan, job: GameJob, factory) -> FinishedGame:
+def search_entries(board_type: str, num_players: int, moves: list, searches: list, rules_options=None) -> list | None:
+    """`schemas.SEARCH` dicts per ply (None where no search ran) from the driver's per-ply records;
+    the game is replayed to learn each searched ply's legal moves' policy indices."""
+    if not any(s is not None and s.budget > 0 for s in searches):
+        return None
+    indexer = MoveIndexer(encoder_for(board_type).action_space)
+    state = new_game(board_type, num_players, rules_options)
+    entries = []
+    for move, record in zip(moves, searches):
+        entry = None
+        if record is not None and record.budget > 0:
+            indices_n = np.asarray(indexer.indices(state, legal_moves(state)), np.int32)
+            order = np.argsort(indices_n, kind="stable")
+            entry = {"policy_index": indices_n[order].tolist(),
+                     "policy_prob": record.improved_policy[order].astype(np.float32).tolist(),
+                     "visit_count": record.visit_counts[order].astype(np.int32).tolist(),
+                     "root_value": np.asarray(record.root_values, np.float32)[:num_players].tolist(),
+                     "budget": int(record.budget), "full": bool(record.full_search)}
+        entries.append(entry)
+        apply_move(state, move, check=False)
+    return entries
+
+
+def play_jobs(plan: PlayPlan, jobs, factory, stats=None):
+    """Every job's finished game, in the order they finish."""
     cfg = parse_config(plan.config)
-    agents = [factory.agent(p, (job.seed * 31 + seat) % 2**62) for seat, p in enumerate(job.players, start=1)]
-    opening = RandomAgent(seed=job.seed) if plan.opening_plies else None
-    seats = [Seat(a, agents, opening, plan.opening_plies) for a in agents]
-    started_at, cpu0 = datetime.now(timezone.utc), time.process_time()
-    played = play_game(cfg.board_type, cfg.num_players, seats, seed=job.seed, max_moves=plan.move_cap)
-    cpu_s = time.process_time() - cpu0
-    row = game_row(played, plan.config, list(job.players), plan.source, job.seed, game_id=job.game_id,
-                   started_at=started_at, finished_at=datetime.now(timezone.utc))
-    return FinishedGame(job, row, seat_ranks(played.final_state), cpu_s)
+    started = {}
 
+    def specs():
+        for job in jobs:
+            agents = factory.table(job.players, job.seed)
+            started[job.index] = datetime.now(timezone.utc)
+            yield GameSpec(job.seed, agents, plan.move_cap, plan.opening_plies, tag=job)
 
-def play_jobs(plan: PlayPlan, jobs, factory):
-    """Every job's finished game, in order."""
-    for job in jobs:
-        yield play_job(plan, job, factory)
+    for game in play_games(cfg.board_type, cfg.num_players, specs(), plan.options.batch_games, stats):
+        job = game.spec.tag
+        search = search_entries(cfg.board_type, cfg.num_players, game.moves, game.searches,
+                                game.final_state.options)
+        row = game_row(game, plan.config, list(job.players), plan.source, job.seed, game_id=job.game_id,
+                       started_at=started.pop(job.index), finished_at=datetime.now(timezone.utc), search=search)
+        yield FinishedGame(job, row, seat_ranks(game.final_state))

@@ -1,4 +1,4 @@
-"""Progress of a run of games on stderr: games, games/s, moves/s, commits.
+"""Progress of a run of games on stderr: games, games/s, moves/s, searched positions/s, evals/s, commits.
 
 On a terminal the line is redrawn in place about once a second; otherwise
 (logs, Dagster) a full line is printed every ``log_every_s`` seconds.
@@ -23,7 +23,12 @@ class Progress:
         games = report.games_written + report.games_present
         gps = report.games_written / elapsed if elapsed > 0 else 0.0
         mps = report.moves_written / elapsed if elapsed > 0 else 0.0
-        return (f"{self.label}: {games}/{self.total} games  {gps:.1f} games/s  {mps:,.0f} moves/s  "
+        search = report.search
+        searched = ""
+        if search.evaluations and elapsed > 0:
+            searched = (f"  {search.positions_searched / elapsed:,.0f} positions/s  "
+                        f"{search.evaluations / elapsed:,.0f} evals/s (batch {search.mean_batch:.0f})")
+        return (f"{self.label}: {games}/{self.total} games  {gps:.2f} games/s  {mps:,.0f} moves/s{searched}  "
                 f"{report.commits} commits  {elapsed:.0f}s")
 
     def update(self, report, elapsed: float) -> None:

@@ -13,7 +13,7 @@ import json
 import multiprocessing as mp
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from multiprocessing.connection import wait
 
 from ringrift_lake import tables
@@ -21,6 +21,7 @@ from ringrift_lake.location import Lake
 from ringrift_lake.records.rows import TABLE
 from training.play.plan import PlayPlan
 from training.play.progress import Progress
+from training.search.stats import DriverStats
 from training.play.worker import WorkerTask, committed_ids, run_worker, worker_main
 
 
@@ -48,6 +49,7 @@ class PlayReport:
     failed_workers: list[int] = field(default_factory=list)
     table_version: int | None = None
     results: list[tuple] = field(default_factory=list)  # (group, players, ranks) per game written
+    search: DriverStats = field(default_factory=DriverStats)   # evaluations, batches, searches, seconds
 
     @property
     def games_per_s(self) -> float:
@@ -60,6 +62,7 @@ class PlayReport:
     def to_dict(self, with_ids: bool = False) -> dict:
         data = asdict(self)
         data.pop("results")
+        data["search"] = self.search.as_dict()
         if not with_ids:
             data.pop("game_ids")
         data.update(games_per_s=round(self.games_per_s, 2), moves_per_s=round(self.moves_per_s, 1))
@@ -73,13 +76,16 @@ class _Collector:
         self.report = report
         self.ids: set[str] = set()
         self.done: set[int] = set()
+        self.latest: dict[int, DriverStats] = {}    # the running attempt of each worker
+        self.ended = DriverStats()                  # attempts that ended (done or died)
         self.journal = open(journal, "a", encoding="utf-8") if journal else None
 
     def __call__(self, message: tuple) -> None:
         kind, worker = message[0], message[1]
         report = self.report
         if kind == "committed":
-            _, _, ids, moves, version, results = message
+            _, _, ids, moves, version, results, stats = message
+            self.latest[worker] = stats
             self.ids.update(ids)
             report.games_written += len(ids)
             report.moves_written += moves
@@ -98,11 +104,31 @@ class _Collector:
         elif kind == "done":
             self.done.add(worker)
             report.workers_cpu_s += message[2]
+            self.latest[worker] = message[3]
+            self.attempt_ended(worker)
+        self.report.search = self.search_so_far()
+
+    def attempt_ended(self, worker: int) -> None:
+        """A worker's attempt is over (done, or died: its last committed stats are what it did)."""
+        stats = self.latest.pop(worker, None)
+        if stats is not None:
+            _add_stats(self.ended, stats)
+
+    def search_so_far(self) -> DriverStats:
+        total = replace(self.ended)
+        for stats in self.latest.values():
+            _add_stats(total, stats)
+        return total
 
     def close(self) -> None:
         self.report.game_ids = sorted(self.ids)
         if self.journal:
             self.journal.close()
+
+
+def _add_stats(total: DriverStats, more: DriverStats) -> None:
+    for f in fields(DriverStats):
+        setattr(total, f.name, getattr(total, f.name) + getattr(more, f.name))
 
 
 def run_plan(lake: Lake, plan: PlayPlan, workers: int = 1, batch_size: int = 50, flush_seconds: float = 5.0,
@@ -172,6 +198,7 @@ def _run_processes(tasks: list[WorkerTask], collector: _Collector, bar: Progress
                 process.join()
                 _read(receiver, collector)
                 receiver.close()
+                collector.attempt_ended(worker)
                 del running[worker]
                 if worker in collector.done or process.exitcode == 0:
                     continue

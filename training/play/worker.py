@@ -3,13 +3,14 @@
 Runs in a `spawn`-ed child process (delta-rs must not run in a forked child) or in-process
 (`workers=0`). It talks to the parent only through `emit(message)`; messages are plain tuples:
 
-* `("committed", worker, game_ids, moves, version, results)` after each batch: these games are durable
-  from now on (raw_games, then matches for a plan that records them); `results` = (group, players,
-  ranks) per game for the parent's tallies;
+* `("committed", worker, game_ids, moves, version, results, stats)` after each batch: these games are
+  durable from now on (raw_games, then matches for a plan that records them); `results` = (group,
+  players, ranks) per game for the parent's tallies; `stats` = this attempt's DriverStats so far;
 * `("present", worker, game_ids)` on start-up: games of this run already committed (by an earlier
   attempt or an earlier run with the same seed); they are skipped, not replayed;
 * `("unfinished", worker, game_id)` for a game stopped at the move cap that the plan does not write;
-* `("done", worker, cpu_s)` when its share is committed.
+* `("done", worker, cpu_s, stats)` when its share is committed (`stats`: the driver's DriverStats of
+  this attempt: evaluations, batches, searches, evaluator and tree seconds).
 
 A batch is one raw_games commit (atomic: a game is there whole or not at all), followed for gauntlets
 and matches by one matches commit. A plan that records matches counts a game as committed once its
@@ -22,7 +23,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ringrift_lake import tables
 from ringrift_lake.location import Lake
@@ -31,6 +32,7 @@ from ringrift_lake.records.rows import TABLE, write_raw_games, writer_id
 from training.play.agents import AgentFactory
 from training.play.games import play_jobs
 from training.play.plan import PlayPlan
+from training.search.stats import DriverStats
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def run_worker(task: WorkerTask, emit) -> None:
     table = tables.ensure_table(lake, TABLE)
     factory = AgentFactory(lake, plan.config, dict(plan.checkpoints), plan.options)
     pending: list = []
+    stats = DriverStats()
     last_flush = time.monotonic()
 
     def flush():
@@ -87,11 +90,11 @@ def run_worker(task: WorkerTask, emit) -> None:
                 tables.append(lake, "matches", [match_row(f, plan) for f in pending])
             results = [(f.job.group, f.job.players, f.ranks) for f in pending]
             emit(("committed", task.worker, [r["game_id"] for r in rows], sum(r["num_moves"] for r in rows),
-                  version, results))
+                  version, results, replace(stats)))
         pending, last_flush = [], time.monotonic()
 
     jobs = [job for job in plan.jobs if job.game_id not in present]
-    for finished in play_jobs(plan, jobs, factory):
+    for finished in play_jobs(plan, jobs, factory, stats):
         if finished.completed or plan.write_unfinished:
             pending.append(finished)
         else:
@@ -101,7 +104,7 @@ def run_worker(task: WorkerTask, emit) -> None:
         if os.getppid() != parent:
             break
     flush()
-    emit(("done", task.worker, time.process_time() - cpu0))
+    emit(("done", task.worker, time.process_time() - cpu0, stats))
 
 
 def worker_main(task: WorkerTask, conn) -> None:

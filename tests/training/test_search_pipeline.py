@@ -1,0 +1,77 @@
+"""Search selfplay end to end: Gumbel games -> raw_games (typed search columns) -> consolidate -> export
+with the improved policy as the soft target -> train, on the local and the S3 lake."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.compute as pc
+
+from ringrift_lake import tables
+from ringrift_lake.consolidate.run import consolidate
+from ringrift_lake.export import Window, export_dataset
+from ringrift_lake.export.encode_games import game_key
+from training.play import SELFPLAY_OPTIONS, run_selfplay
+from training.data_source import from_lake
+from training.shards import open_shard
+from training.train import main
+
+CONFIG = "square8_2p"
+TINY = ["--epochs", "1", "--channels", "8", "--blocks", "1", "--batch-size", "64", "--warmup-steps", "2",
+        "--val-fraction", "0.25", "--device", "cpu"]
+
+
+def test_search_games_train_on_their_improved_policy(lake, capsys):
+    report = run_selfplay(lake, CONFIG, 4, player="gumbel8:heuristic", workers=0, seed=3, progress=False)
+    assert report.games_written == 4 and report.search.full_searches > 0
+    assert report.search.evaluations >= report.search.simulations > 0
+    raw = tables.read(lake, "raw_games").to_pylist()
+    for row in raw:
+        assert {(s["agent"], s["budget"], s["player_id"]) for s in row["seats"]} == {("gumbel", 8, "gumbel8:heuristic")}
+        entries = [e for e in row["search"] if e is not None]
+        assert entries and all(abs(sum(e["policy_prob"]) - 1) < 1e-5 and e["budget"] == 8 and e["full"]
+                               for e in entries)
+        assert all(e["policy_index"] == sorted(e["policy_index"]) and len(e["visit_count"]) == len(e["policy_index"])
+                   and len(e["root_value"]) == 2 for e in entries)
+        assert all(sum(e["visit_count"]) >= 1 for e in entries)
+    consolidate(lake, [CONFIG], workers=1)
+    assert tables.read(lake, "quarantine").num_rows == 0 and tables.read(lake, "games").num_rows == 4
+    moves = tables.read(lake, "moves", columns=["game_id", "ply", "search"]).to_pylist()
+    recorded = {(m["game_id"], m["ply"]): m["search"] for m in moves}
+    assert sum(e is not None for e in recorded.values()) == sum(e is not None for r in raw for e in r["search"])
+
+    dataset = export_dataset(lake, CONFIG, Window(), workers=1)
+    [path] = from_lake(lake, CONFIG, dataset["dataset_id"]).shard_paths     # fetched (and verified) from S3
+    shard = open_shard(path)
+    assert len(set(shard["game_key_n"].tolist())) == 4
+    gid_of = {game_key(r["game_id"]): r["game_id"] for r in raw}
+    offsets, targets, full = shard["policy_offsets"], 0, 0
+    for i in range(shard["ply_n"].shape[0]):
+        entry = recorded[(gid_of[int(shard["game_key_n"][i])], int(shard["ply_n"][i]))]
+        lo, hi = int(offsets[i]), int(offsets[i + 1])
+        if entry is None or not entry["full"]:
+            assert hi == lo                                   # no policy target: trains the value only
+            continue
+        full += 1
+        assert shard["policy_indices"][lo:hi].tolist() == entry["policy_index"]
+        assert np.allclose(shard["policy_probs"][lo:hi], np.array(entry["policy_prob"]) / sum(entry["policy_prob"]))
+        targets += 1
+    assert full == targets > 0
+
+    assert main(["--config", CONFIG, *TINY]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["dataset_id"] == dataset["dataset_id"] and summary["val_loss"] > 0
+
+
+def test_playout_cap_randomisation_marks_only_full_searches_as_targets(local_lake):
+    from dataclasses import replace
+
+    options = replace(SELFPLAY_OPTIONS, cheap_budget=2, full_search_prob=0.25)
+    run_selfplay(local_lake, CONFIG, 2, player="gumbel8:heuristic", workers=0, seed=4, options=options,
+                 progress=False)
+    entries = [e for r in tables.read(local_lake, "raw_games").to_pylist() for e in r["search"] if e is not None]
+    full = [e for e in entries if e["full"]]
+    assert {e["budget"] for e in full} == {8} and {e["budget"] for e in entries if not e["full"]} == {2}
+    assert 0.1 < len(full) / len(entries) < 0.45
+    games = tables.read(local_lake, "raw_games", filter=pc.field("config") == CONFIG)
+    assert games.num_rows == 2
