@@ -169,6 +169,7 @@ MODELS = pa.schema([
     ("architecture", pa.string()),        # JSON
     ("encoder_version", pa.string()),
     ("parent_model_id", pa.string()),
+    ("generation", pa.int32()),           # the generation loop's number (0 = bootstrap); null outside it
     ("dataset_id", pa.string()),
     ("checkpoint_uri", pa.string()),
     ("sha256", pa.string()),
@@ -205,6 +206,40 @@ ELO = pa.schema([
 ])
 
 
+# One row per config of each allocation the selfplay scheduler decides (ringrift_lake.fleet.allocation):
+# every config's share of the selfplay compute, and why.
+ALLOCATIONS = pa.schema([
+    ("allocation_id", pa.string()),       # the decision's id: all its rows share it
+    ("config", pa.string()),
+    ("share", pa.float64()),              # share of the fleet's selfplay time (sums to 1; >= floor)
+    ("batch_share", pa.float64()),        # share of selfplay batches (share / board cost, normalised)
+    ("priority", pa.float64()),           # the rule's score before the board cost and the floor
+    ("reasons", pa.string()),             # human-readable: the terms that made the share
+    ("terms", pa.string()),               # JSON: the lake facts and every term of the rule
+    ("rule", pa.string()),                # JSON: the weights the rule ran with
+    ("created_at", TS),
+])
+
+# One row per heartbeat of a fleet worker (ringrift-lake worker); the newest row per worker is its state.
+WORKERS = pa.schema([
+    ("worker_id", pa.string()),           # host/pid (or the --name given)
+    ("host", pa.string()),
+    ("pid", pa.int64()),
+    ("configs", pa.list_(pa.string())),   # the configs it may play (empty: every config)
+    ("config", pa.string()),              # the config of its latest batch
+    ("player", pa.string()),              # the player id of its latest batch (gumbel64:model:<id> ...)
+    ("model_id", pa.string()),            # the network it plays (null: no network)
+    ("status", pa.string()),              # running | stopped
+    ("games_committed", pa.int64()),      # since it started
+    ("batches_committed", pa.int64()),
+    ("games_per_s", pa.float64()),        # games committed per second since it started
+    ("commit_retries", pa.int64()),       # commit conflicts it retried
+    ("detail", pa.string()),              # e.g. why it stopped
+    ("started_at", TS),
+    ("last_seen", TS),
+])
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -225,6 +260,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("models", MODELS, (), ("model_id",)),
         TableSpec("matches", MATCHES, ("config",), ("match_id",)),
         TableSpec("elo", ELO, (), ("config", "player_id", "snapshot_id")),
+        TableSpec("allocations", ALLOCATIONS, (), ("allocation_id", "config")),
+        TableSpec("workers", WORKERS, (), ("worker_id", "last_seen")),
     )
 }
 

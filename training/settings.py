@@ -52,4 +52,5 @@ class TrainSettings(FitSettings):
     channels: int | None = knob(None, f"trunk width (default {DEFAULT_CHANNELS}, or the --init model's)")
     blocks: int | None = knob(None, f"SE residual blocks (default {DEFAULT_BLOCKS}, or the --init model's)")
     model_id: str | None = knob(None, "model id to write (default: <config>-<UTC time>-<random>)")
+    generation: int | None = knob(None, "generation number recorded in the models row (the generation loop sets it)")
     no_register: bool = knob(False, "write the checkpoint but no models row")

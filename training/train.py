@@ -107,18 +107,19 @@ def run(settings: TrainSettings, log=None) -> TrainResult:
                             dataset_id=data.dataset_id, parent_model_id=parent_id, metrics=metrics,
                             model_id=settings.model_id)
     if not settings.no_register:
-        register(lake, saved, settings.config, parent_id, data.dataset_id, metrics)
+        register(lake, saved, settings.config, parent_id, data.dataset_id, metrics, settings.generation)
     return TrainResult(saved.model_id, saved.weights_uri, saved.sha256, data.dataset_id, parent_id, metrics)
 
 
-def register(lake, saved: checkpoint.SavedCheckpoint, config: str, parent_id, dataset_id, metrics: dict) -> None:
+def register(lake, saved: checkpoint.SavedCheckpoint, config: str, parent_id, dataset_id, metrics: dict,
+             generation: int | None = None) -> None:
     from ringrift_lake import tables
 
     now = datetime.now(timezone.utc)
     tables.append(lake, "models", [{
         "model_id": saved.model_id, "config": config, "status": "candidate",
         "architecture": json.dumps(saved.meta["architecture"], sort_keys=True),
-        "encoder_version": saved.meta["encoder_version"], "parent_model_id": parent_id,
+        "encoder_version": saved.meta["encoder_version"], "parent_model_id": parent_id, "generation": generation,
         "dataset_id": dataset_id, "checkpoint_uri": saved.weights_uri, "sha256": saved.sha256,
         "metrics": json.dumps(metrics, sort_keys=True), "decision": None, "created_at": now, "updated_at": now,
     }])

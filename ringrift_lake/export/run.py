@@ -131,7 +131,8 @@ def rebuild_dataset(lake: Lake, dataset_id: str, *, workers: int | None = None, 
     if row["encoder_version"] != ENCODER_VERSION:
         raise ValueError(f"dataset {dataset_id} was encoded with {row['encoder_version']}; this code is {ENCODER_VERSION}")
     recorded_window = json.loads(row["window"])
-    window = Window(recorded_window.get("newest_games"), recorded_window.get("newest_samples"), recorded_window.get("where"))
+    window = Window(recorded_window.get("newest_games"), recorded_window.get("newest_samples"),
+                    recorded_window.get("where"), bool(recorded_window.get("heldout")))
     selection = select(lake, row["config"], window, versions=json.loads(row["source_versions"]))
     if selection.game_ids_sha256() != recorded_window["game_ids_sha256"]:
         raise ValueError(f"dataset {dataset_id}: the recorded versions no longer select the same games")

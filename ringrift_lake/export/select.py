@@ -17,6 +17,7 @@ from engine import parse_config
 from ringrift_lake import tables
 from ringrift_lake.export.encode_games import GameToEncode, typed_or_json
 from ringrift_lake.location import Lake
+from ringrift_lake.records.ids import HELDOUT_SOURCE
 
 MOVE_COLUMNS = ["type", "player", "from_key", "to_key", "target_key", "count", "move_json"]
 GAME_COLUMNS = ["game_id", "ingest_seq", "num_moves", "winner", "rules_options", "status", "validation_mode",
@@ -30,11 +31,14 @@ class SelectionError(ValueError):
 @dataclass(frozen=True)
 class Window:
     """Newest N games or newest games holding at least N samples (one sample per move), after
-    an optional SQL predicate on `ingest_seq` (e.g. "ingest_seq > 1200"); none = every game."""
+    an optional SQL predicate on `ingest_seq` (e.g. "ingest_seq > 1200"); none = every game.
+    Held-out games (source `heldout`: the fixed evaluation positions) are never in a training window;
+    `heldout=True` selects them alone."""
 
     newest_games: int | None = None
     newest_samples: int | None = None
     where: str | None = None
+    heldout: bool = False
 
     def __post_init__(self):
         if self.newest_games is not None and self.newest_samples is not None:
@@ -79,7 +83,10 @@ def _window_rows(rows: list[dict], window: Window) -> list[dict]:
 
 
 def _filtered_games(lake: Lake, config: str, window: Window, version: int) -> list[dict]:
-    games = tables.read(lake, "games", columns=GAME_COLUMNS, filter=pc.field("config") == config, version=version)
+    source = pc.field("source") == HELDOUT_SOURCE
+    kept = source if window.heldout else ~source
+    games = tables.read(lake, "games", columns=GAME_COLUMNS, filter=(pc.field("config") == config) & kept,
+                        version=version)
     if window.where:
         con = duckdb.connect()
         con.register("games", games)

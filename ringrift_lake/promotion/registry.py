@@ -114,7 +114,7 @@ def _apply(rows: list[dict], decision: Decision, cand_id: str, champ_row: dict |
 
 
 def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, attempt: int,
-             before_commit) -> PromotionResult:
+             before_commit, budget: int | None) -> PromotionResult:
     table = tables.ensure_table(lake, "models")
     version = table.version()
     rows = config_rows(lake, config, version)
@@ -130,8 +130,11 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     champ_row = champions[0] if champions else None
     champion_player = player_id_of_registry(champ_row["model_id"]) if champ_row else None
     matches, matches_version = config_matches(lake, config)
-    decision = decide(matches, player_id(model_id), champion_player, rules)
-    record = dict(decision.as_dict(), rules=rules.as_dict(), matches_version=matches_version,
+    candidate_player = parse_player(player_id(model_id)).with_budget(budget).player_id
+    if champion_player is not None:
+        champion_player = parse_player(champion_player).with_budget(budget).player_id
+    decision = decide(matches, candidate_player, champion_player, rules)
+    record = dict(decision.as_dict(), rules=rules.as_dict(), matches_version=matches_version, budget=budget,
                   previous_champion=champ_row["model_id"] if champ_row else None, decided_at=now.isoformat())
     if decision.outcome == "already_champion":     # nothing to change; keep the decision that promoted it
         return PromotionResult(cand_id, "champion", decision, cand_id, cand_id, version, matches_version, attempt)
@@ -139,7 +142,7 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     data = tables.conform("models", new_rows)
     if before_commit is not None:
         before_commit(attempt)
-    write_deltalake(table, data, mode="overwrite", predicate=f"config = '{config}'",
+    write_deltalake(table, data, mode="overwrite", predicate=f"config = '{config}'", schema_mode="merge",
                     commit_properties=CommitProperties(max_commit_retries=0))
     champion = cand_id if decision.promoted else (champ_row["model_id"] if champ_row else None)
     return PromotionResult(cand_id, status, decision, champ_row["model_id"] if champ_row else None, champion,
@@ -147,8 +150,13 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
 
 
 def promote(lake: Lake, config: str, model_id: str, rules: PromotionRules = PromotionRules(),
-            attempts: int = 30, base_delay_s: float = 0.05, before_commit=None) -> PromotionResult:
+            attempts: int = 30, base_delay_s: float = 0.05, before_commit=None,
+            budget: int | None = None) -> PromotionResult:
     """Decide on `model_id` (a model id, or `heuristic`/`random`) for `config` and record it atomically.
+
+    With `budget`, the decision reads the games of the model and of the champion as search players
+    (`gumbel<budget>:model:<id>` against `gumbel<budget>:<champion>`, and against the baselines): the
+    generation loop promotes on strength at its search budget.
 
     `before_commit(attempt)` is called between deciding and committing (tests use it to hold one
     promotion there while another commits, to exercise the conflict path deterministically).
@@ -157,7 +165,7 @@ def promote(lake: Lake, config: str, model_id: str, rules: PromotionRules = Prom
         raise ValueError(f"not a config name: {config!r}")
     for attempt in range(1, attempts + 1):
         try:
-            return _attempt(lake, config, model_id, rules, attempt, before_commit)
+            return _attempt(lake, config, model_id, rules, attempt, before_commit, budget)
         except CommitFailedError:
             time.sleep(random.uniform(0, min(2.0, base_delay_s * 2 ** min(attempt, 6))))
     raise PromotionConflict(f"promote {model_id} in {config}: {attempts} attempts all lost a commit race on models")

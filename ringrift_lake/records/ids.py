@@ -18,6 +18,9 @@ from ringrift_lake import tables
 from ringrift_lake.location import Lake
 
 
+HELDOUT_SOURCE = "heldout"   # raw_games.source of the fixed evaluation games: never in a training window
+
+
 def run_prefix(config: str, source: str, run_seed: int) -> str:
     return f"{config}-{source}-{run_seed:x}-"
 
