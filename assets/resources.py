@@ -7,11 +7,14 @@ launchpad. Every step's defaults come from ``RINGRIFT_*`` environment variables
 read when the code location loads, so a deployment (or a test) can shrink or
 grow the loop without touching code.
 """
+import dataclasses
 import os
 
 import dagster as dg
 from pydantic import Field
 
+from ringrift_lake.data_progress import DEFAULT_MIN_SAMPLES, DEFAULT_RATIO
+from ringrift_lake.fleet.allocation import AllocationRule
 from ringrift_lake.location import Lake
 from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS, TrainSettings
 
@@ -58,6 +61,8 @@ class SelfplayResource(dg.ConfigurableResource):
     games: int = Field(default=32, description="games per selfplay batch")
     player: str = Field(default="heuristic", description="player in every seat: heuristic | random | champion "
                                                          "(its raw policy) | model:<id> | gumbel64:champion ...")
+    fallback: str = Field(default="heuristic", description="the player while a config has no champion (when "
+                                                           "`player` names the champion)")
     workers: int = Field(default=1, description="selfplay worker processes (0 = play inside the run's process)")
     batch_games: int = Field(default=64, description="games one worker plays at once (batched search)")
 
@@ -94,9 +99,53 @@ class EvalSettings(dg.ConfigurableResource):
 class RetrainPolicy(dg.ConfigurableResource):
     """When the retrain sensor starts training: enough new samples since the champion's dataset."""
 
-    ratio: float = Field(default=0.25, description="new samples / samples the champion was trained on")
-    min_samples: int = Field(default=20000, description="and at least this many new samples")
+    ratio: float = Field(default=DEFAULT_RATIO, description="new samples / samples the champion was trained on")
+    min_samples: int = Field(default=DEFAULT_MIN_SAMPLES, description="and at least this many new samples")
     cooldown_s: int = Field(default=3600, description="at least this long between two requests of a config")
+
+
+_RULE = AllocationRule()
+
+
+class SchedulerPolicy(dg.ConfigurableResource):
+    """The selfplay scheduler (assets/scheduler): the allocation rule's weights (each the
+    `ringrift_lake.fleet.allocation.AllocationRule` field of the same name and default, env
+    RINGRIFT_ALLOC_<FIELD>) and how many Dagster selfplay batches it launches."""
+
+    base: float = Field(default=_RULE.base, description="priority every config has")
+    w_velocity: float = Field(default=_RULE.w_velocity, description="weight of the champion line's Elo velocity")
+    w_data: float = Field(default=_RULE.w_data, description="weight of the samples missing for the next retraining")
+    w_scarcity: float = Field(default=_RULE.w_scarcity, description="weight of having few games")
+    w_staleness: float = Field(default=_RULE.w_staleness, description="weight of the time since the last promotion")
+    velocity_half: float = Field(default=_RULE.velocity_half, description="Elo/h at which the velocity term is 1/2")
+    games_half: int = Field(default=_RULE.games_half, description="games at which the scarcity term is 1/2")
+    stale_hours: float = Field(default=_RULE.stale_hours, description="hours at which staleness is full")
+    cost_exponent: float = Field(default=_RULE.cost_exponent, description="0: equal time per priority; 1: equal games")
+    floor: float = Field(default=_RULE.floor, description="the least share of selfplay time of any config")
+    window_hours: float = Field(default=_RULE.window_hours, description="Elo velocity window (hours)")
+    configs: str = Field(default="", description="comma-separated configs to allocate (empty: all 12)")
+    batches_per_tick: int = Field(default=0, description="Dagster selfplay batches launched per tick, by batch "
+                                                          "share (0: only publish the allocation for fleet workers)")
+    max_in_flight: int = Field(default=1, description="hold a config while this many of its batches are queued/running")
+    refresh_s: int = Field(default=600, description="write an unchanged allocation again after this long")
+    min_change: float = Field(default=0.01, description="write a new allocation when a share moved this much")
+
+    def rule(self) -> AllocationRule:
+        return AllocationRule(**{f.name: getattr(self, f.name) for f in dataclasses.fields(AllocationRule)})
+
+    def config_list(self) -> list[str]:
+        from engine import CONFIGS
+
+        return [c.strip() for c in self.configs.split(",") if c.strip()] or list(CONFIGS)
+
+
+def scheduler_policy_from_env() -> SchedulerPolicy:
+    rule = {f.name: type(getattr(_RULE, f.name))(os.environ[f"RINGRIFT_ALLOC_{f.name.upper()}"])
+            for f in dataclasses.fields(AllocationRule) if os.environ.get(f"RINGRIFT_ALLOC_{f.name.upper()}")}
+    return SchedulerPolicy(**rule, configs=os.environ.get("RINGRIFT_SCHEDULER_CONFIGS", ""),
+                           batches_per_tick=env_int("RINGRIFT_SCHEDULER_BATCHES", 0),
+                           max_in_flight=env_int("RINGRIFT_SCHEDULER_MAX_IN_FLIGHT", 1),
+                           refresh_s=env_int("RINGRIFT_SCHEDULER_REFRESH_S", 600))
 
 
 def default_resources() -> dict:
@@ -107,7 +156,8 @@ def default_resources() -> dict:
             games=env_int("RINGRIFT_SELFPLAY_GAMES", 32),
             player=os.environ.get("RINGRIFT_SELFPLAY_PLAYER", "heuristic"),
             workers=env_int("RINGRIFT_SELFPLAY_WORKERS", 1),
-            batch_games=env_int("RINGRIFT_SELFPLAY_BATCH_GAMES", 64)),
+            batch_games=env_int("RINGRIFT_SELFPLAY_BATCH_GAMES", 64),
+            fallback=os.environ.get("RINGRIFT_SELFPLAY_FALLBACK", "heuristic")),
         "train": TrainResource(
             epochs=env_int("RINGRIFT_TRAIN_EPOCHS", _TRAIN.epochs),
             batch_size=env_int("RINGRIFT_TRAIN_BATCH_SIZE", _TRAIN.batch_size),
@@ -122,8 +172,9 @@ def default_resources() -> dict:
             min_games=env_int("RINGRIFT_PROMOTION_MIN_GAMES", 40),
             max_moves=env_int("RINGRIFT_GAUNTLET_MAX_MOVES", 0)),
         "retrain_policy": RetrainPolicy(
-            ratio=env_float("RINGRIFT_RETRAIN_RATIO", 0.25),
-            min_samples=env_int("RINGRIFT_RETRAIN_MIN_SAMPLES", 20000),
+            ratio=DEFAULT_RATIO,
+            min_samples=DEFAULT_MIN_SAMPLES,
             cooldown_s=env_int("RINGRIFT_RETRAIN_COOLDOWN_S", 3600)),
+        "scheduler": scheduler_policy_from_env(),
         "pipes": dg.PipesSubprocessClient(),
     }

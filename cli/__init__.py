@@ -32,6 +32,8 @@ COMMANDS = (
     "evaluate_cmd",
     "promote_cmd",
     "export_cmd",
+    "worker_cmd",
+    "fleet_cmd",
 )
 
 

@@ -239,6 +239,36 @@ WORKERS = pa.schema([
     ("last_seen", TS),
 ])
 
+# One row per generation of the generation loop (training.generations): what it played, trained and measured.
+GENERATIONS = pa.schema([
+    ("config", pa.string()),
+    ("generation", pa.int32()),
+    ("run_id", pa.string()),              # the loop run (one `ringrift-lake loop` or the Dagster loop)
+    ("model_id", pa.string()),            # the candidate trained this generation
+    ("parent_model_id", pa.string()),     # the champion it started from (null: a fresh network)
+    ("promoted", pa.bool_()),
+    ("champion", pa.string()),            # registry id of the champion after the generation
+    ("selfplay_player", pa.string()),
+    ("selfplay_games", pa.int64()),
+    ("selfplay_games_per_s", pa.float64()),
+    ("selfplay_evals_per_s", pa.float64()),
+    ("dataset_id", pa.string()),
+    ("window_samples", pa.int64()),       # samples in the training window
+    ("new_samples", pa.int64()),          # samples generated since the previous training
+    ("samples_trained", pa.int64()),      # samples drawn by the optimizer
+    ("reuse_ratio", pa.float64()),        # samples_trained / new_samples (capped by the window rule)
+    ("resign_threshold", pa.float64()),   # the threshold this generation's selfplay used
+    ("resign_fp_rate", pa.float64()),     # measured on its no-resign games
+    ("resign_fp_games", pa.int64()),      # would-be resignations it was measured on
+    ("resigned_games", pa.int64()),
+    ("heldout", pa.string()),             # JSON: policy_loss, top1, value_mse, positions of the candidate
+    ("results", pa.string()),             # JSON: head-to-head per opponent (search and raw policy)
+    ("elo", pa.string()),                 # JSON: rating and stderr of the candidate as search and raw policy
+    ("stage_seconds", pa.string()),       # JSON: wall seconds per stage
+    ("created_at", TS),
+])
+
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -260,6 +290,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("models", MODELS, (), ("model_id",)),
         TableSpec("matches", MATCHES, ("config",), ("match_id",)),
         TableSpec("elo", ELO, (), ("config", "player_id", "snapshot_id")),
+        TableSpec("generations", GENERATIONS, (), ("config", "run_id", "generation")),
         TableSpec("allocations", ALLOCATIONS, (), ("allocation_id", "config")),
         TableSpec("workers", WORKERS, (), ("worker_id", "last_seen")),
     )

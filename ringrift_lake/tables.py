@@ -29,6 +29,19 @@ class CommitError(RuntimeError):
     """A commit that still failed after every retry."""
 
 
+_retries = 0
+
+
+def retry_count() -> int:
+    """Commit attempts this process has retried so far (conflicts, racing creations): fleet figures."""
+    return _retries
+
+
+def _count_retry() -> None:
+    global _retries
+    _retries += 1
+
+
 def with_retries(action: Callable[[], object], what: str, attempts: int = 12, base_delay_s: float = 0.05):
     """Run ``action`` until it commits; conflicts back off with full jitter."""
     for attempt in range(attempts):
@@ -37,10 +50,12 @@ def with_retries(action: Callable[[], object], what: str, attempts: int = 12, ba
         except RETRYABLE as exc:
             if attempt == attempts - 1:
                 raise CommitError(f"{what}: gave up after {attempts} conflicting attempts: {exc}") from exc
+            _count_retry()
             time.sleep(random.uniform(0, base_delay_s * 2**attempt))
         except OSError as exc:  # a concurrent first commit on a fresh table surfaces as an I/O error
             if attempt == attempts - 1 or "already exists" not in str(exc).lower():
                 raise
+            _count_retry()
             time.sleep(random.uniform(0, base_delay_s * 2**attempt))
     raise AssertionError("unreachable")
 

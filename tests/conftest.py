@@ -18,6 +18,10 @@ Fixtures (use these names; nothing here is a mock):
 * ``lake_env``: the environment dict (a copy of ``os.environ`` with the lake
   settings and PYTHONPATH) for ``subprocess`` calls; request it after the lake fixture.
 
+* ``postgres_server`` (session): a real PostgreSQL server on a free loopback port
+  (``tests/postgres_server.py``); ``postgres_server.dagster_instance(folder, db, monkeypatch)``
+  is a Dagster instance on a fresh database configured by ``dagster_home/postgres/dagster.yaml``.
+
 Helpers: ``make_lake(root, env)`` (``Lake.at`` with that env), ``free_port()``.
 Set ``RINGRIFT_WEED`` to use another ``weed`` binary.
 """
@@ -39,6 +43,7 @@ from pathlib import Path
 
 import pytest
 
+from postgres_server import start_postgres, stop_postgres
 from ringrift_lake.location import Lake
 
 REPO = Path(__file__).resolve().parents[1]
@@ -214,3 +219,10 @@ def lake_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = start_postgres()
+    yield server
+    stop_postgres(server)

@@ -26,12 +26,14 @@ def seed_for(run_id: str, config: str) -> int:
 
 def _play(the_lake, config: str, selfplay: SelfplayResource, seed: int) -> dict:
     """One selfplay batch with the configured player; the figures the materialization reports."""
+    from ringrift_lake.fleet.choice import selfplay_player
     from training.play import SELFPLAY_OPTIONS, run_selfplay
 
+    player = selfplay_player(the_lake, config, selfplay.player, selfplay.fallback)
     options = replace(SELFPLAY_OPTIONS, device="auto", batch_games=selfplay.batch_games)
-    report = run_selfplay(the_lake, config, selfplay.games, player=selfplay.player, workers=selfplay.workers,
+    report = run_selfplay(the_lake, config, selfplay.games, player=player, workers=selfplay.workers,
                           seed=seed, options=options, progress=False)
-    players = sorted(set(report.results[0][1])) if report.results else [selfplay.player]
+    players = sorted(set(report.results[0][1])) if report.results else [player]
     return {"player": ", ".join(players), "games_written": report.games_written,
             "games_present": report.games_present, "games_unfinished": report.games_unfinished,
             "moves_written": report.moves_written, "commits": report.commits, "version": report.table_version,

@@ -13,61 +13,20 @@ older than the cooldown (kept in the sensor's cursor).
 import json
 import os
 import time
-from dataclasses import dataclass
 
 import dagster as dg
 
 from assets.resources import LakeResource, RetrainPolicy
 from assets.train.candidate import retrain_job
+from ringrift_lake.data_progress import Progress, data_progress, needed_samples
 
 INTERVAL_S = int(os.environ.get("RINGRIFT_SENSOR_INTERVAL_S") or 30)
-
-PROGRESS_SQL = """
-WITH champion AS (
-    SELECT m.config, d.min_ingest_seq AS lo, d.max_ingest_seq AS hi
-    FROM models m JOIN datasets d ON d.dataset_id = m.dataset_id
-    WHERE m.status = 'champion'
-), trained AS (
-    SELECT m.config, max(d.max_ingest_seq) AS last_seq,
-           count(*) FILTER (WHERE m.status = 'candidate' AND m.decision IS NULL) AS pending
-    FROM models m LEFT JOIN datasets d ON d.dataset_id = m.dataset_id
-    GROUP BY m.config
-)
-SELECT g.config,
-       coalesce(sum(g.num_moves) FILTER (WHERE g.ingest_seq > coalesce(t.last_seq, -1)), 0) AS new_samples,
-       coalesce(sum(g.num_moves) FILTER (WHERE g.ingest_seq BETWEEN c.lo AND c.hi), 0) AS trained_samples,
-       coalesce(max(t.pending), 0) AS pending,
-       max(g.ingest_seq) AS max_seq
-FROM games g
-LEFT JOIN champion c ON c.config = g.config
-LEFT JOIN trained t ON t.config = g.config
-GROUP BY g.config
-ORDER BY g.config
-"""
-
-
-@dataclass(frozen=True)
-class Progress:
-    config: str
-    new_samples: int
-    trained_samples: int
-    pending: int
-    max_seq: int
-
-
-def data_progress(lake) -> list[Progress]:
-    from ringrift_lake.query import connect
-
-    con = connect(lake)
-    try:
-        return [Progress(c, int(n), int(t), int(p), int(s)) for c, n, t, p, s in con.execute(PROGRESS_SQL).fetchall()]
-    finally:
-        con.close()
+__all__ = ["Progress", "data_progress", "retrain_sensor", "should_retrain"]
 
 
 def should_retrain(p: Progress, policy: RetrainPolicy, last_request: float | None, now: float) -> tuple[bool, str]:
     """The retrain rule (module docstring) with the reason for the answer."""
-    need = max(policy.min_samples, policy.ratio * p.trained_samples)
+    need = needed_samples(p, policy.ratio, policy.min_samples)
     if p.pending:
         return False, f"{p.config}: {p.pending} candidate(s) awaiting evaluation"
     if p.new_samples < need:
