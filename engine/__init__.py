@@ -8,7 +8,7 @@ from .apply import apply_move
 from .boards import BOARD_TYPES, BOARDS, Board, Config, board_for
 from .codec import move_from_json, move_to_json, state_from_json, state_to_json
 from .errors import IllegalMoveError
-from .game import CONFIGS, GameCheck, PlayedGame, new_game, parse_config, play_game, validate_game
+from .game import CONFIGS, RESIGNATION, GameCheck, PlayedGame, new_game, parse_config, play_game, validate_game
 from .geometry import Geometry, geometry_for
 from .hashing import fingerprint, state_hash, summary
 from .legal import legal_moves
@@ -20,7 +20,8 @@ ENGINE_VERSION = "1.0.0"
 RULES_VERSION = "rr-canon-2025.12+ref-quirks"
 
 __all__ = [
-    "BOARDS", "BOARD_TYPES", "Board", "Config", "board_for", "CONFIGS", "parse_config", "ENGINE_VERSION", "RULES_VERSION", "Geometry", "geometry_for",
+    "BOARDS", "BOARD_TYPES", "Board", "Config", "board_for", "CONFIGS", "parse_config", "RESIGNATION",
+    "ENGINE_VERSION", "RULES_VERSION", "Geometry", "geometry_for",
     "GameState", "Move", "IllegalMoveError", "new_game", "legal_moves", "apply_move", "check_move",
     "move_from_json", "move_to_json", "state_from_json", "state_to_json", "fingerprint", "state_hash",
     "summary", "play_game", "validate_game", "PlayedGame", "GameCheck",

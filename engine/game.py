@@ -13,7 +13,9 @@ from .state import DEFAULT_RULES_OPTIONS, GameState
 from .validation import check_move
 from .victory import LAST_PLAYER_STANDING, evaluate_victory, has_real_action, lps_turn_start
 
-__all__ = ["BOARD_TYPES", "CONFIGS", "GameCheck", "PlayedGame", "new_game", "parse_config", "play_game",
+RESIGNATION = "resignation"   # recorded reason of a game the player to move resigned (no engine move)
+
+__all__ = ["BOARD_TYPES", "CONFIGS", "RESIGNATION", "GameCheck", "PlayedGame", "new_game", "parse_config", "play_game",
            "validate_game"]
 
 
@@ -103,6 +105,8 @@ def validate_game(board_type: str, num_players: int, moves_json, *, rules_option
                              f"{exc.message}", state)
     n = len(moves_json)
     if mode == "strict":
+        if expected_reason == RESIGNATION:
+            return _check_resignation(state, expected_winner, n)
         if expected_status is not None and state.status != expected_status:
             if state.status == "active":
                 return GameCheck(False, None, "not_finished",
@@ -133,6 +137,20 @@ def validate_game(board_type: str, num_players: int, moves_json, *, rules_option
         return GameCheck(False, None, "result_unconfirmed",
                          f"{how} gives winner {winner}, recorded {expected_winner}", state)
     return GameCheck(True, None, None, how, state)
+
+
+def _check_resignation(state: GameState, expected_winner, n: int) -> GameCheck:
+    """A 2-player game that ended by resignation: every move legal, the game still running after the last
+    one, and the winner the seat that is not to move (the player to move resigned instead of moving)."""
+    if state.num_players != 2:
+        return GameCheck(False, None, "result_mismatch", "resignation ends 2-player games only", state)
+    if state.status != "active":
+        return GameCheck(False, None, "result_mismatch",
+                         f"recorded resignation, but the game ended by {state.reason} at move {n}", state)
+    if expected_winner != 3 - state.current_player:
+        return GameCheck(False, None, "result_mismatch", f"winner {expected_winner} recorded for a resignation "
+                         f"by player {state.current_player}, who was to move", state)
+    return GameCheck(True, None, None, f"player {state.current_player} resigned after move {n}", state)
 
 
 def _legacy_verdict(state: GameState):

@@ -119,7 +119,7 @@ class ShardSet:
         refs_n, scores_n = np.concatenate(refs), np.concatenate(scores)
         in_val = scores_n < np.uint64(round(val_fraction * 1_000_000))
         distinct = np.unique(scores_n)
-        if val_fraction > 0 and len(distinct) >= 2:
+        if 0 < val_fraction < 1 and len(distinct) >= 2:
             # small datasets: keep at least one game on each side (the lowest / highest scores)
             if not in_val.any():
                 in_val = scores_n == distinct[0]

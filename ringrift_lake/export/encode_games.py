@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import apply_move, geometry_for, legal_moves, move_from_json, new_game
+from engine import RESIGNATION, apply_move, geometry_for, legal_moves, move_from_json, new_game
 from engine.legal import BOOKKEEPING_FOR_PHASE
 from engine.moves import CAPTURE_TYPES, PASSIVE_TYPES, capture_move, place_move, simple_move, stack_move
 from ringrift_lake.encoding import FrameRecorder, encoder_for
@@ -80,6 +80,7 @@ class GameToEncode:
     visits_json: list[str | None]
     validation_mode: str = "strict"       # legacy imports may stop mid-turn (DESIGN.md 3b)
     search: list[dict | None] | None = None   # per ply `schemas.SEARCH` (search selfplay), else None
+    reason: str | None = None             # the recorded end; a resignation ends with the game still running
 
 
 class ExportError(RuntimeError):
@@ -114,7 +115,9 @@ def _replay(encoder, board_type: str, num_players: int, game: GameToEncode):
         except Exception as exc:
             raise ExportError(f"game {game.game_id} ply {ply}: {type(exc).__name__}: {exc}") from exc
         unchanged = move.type in BOARD_UNCHANGED_TYPES
-    strict = game.validation_mode != "legacy"
+    strict = game.validation_mode != "legacy" and game.reason != RESIGNATION
+    if game.reason == RESIGNATION and state.status != "active":
+        raise ExportError(f"game {game.game_id}: recorded as resigned, but the replay ends {state.status}")
     if strict and (state.status != "completed" or state.winner != game.winner):
         raise ExportError(f"game {game.game_id}: replay ends {state.status} with winner {state.winner}, "
                           f"the games table says winner {game.winner}")

@@ -131,5 +131,5 @@ def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | N
         selection.games.append(GameToEncode(r["game_id"], r["ingest_seq"], r["winner"],
                                             json.loads(r["rules_options"] or "{}"), game_moves, visits,
                                             r["validation_mode"] or "strict",
-                                            search if any(e is not None for e in search) else None))
+                                            search if any(e is not None for e in search) else None, r["reason"]))
     return selection

@@ -75,3 +75,30 @@ def test_playout_cap_randomisation_marks_only_full_searches_as_targets(local_lak
     assert 0.1 < len(full) / len(entries) < 0.45
     games = tables.read(local_lake, "raw_games", filter=pc.field("config") == CONFIG)
     assert games.num_rows == 2
+
+
+def test_resigned_games_validate_consolidate_and_train_their_values(local_lake):
+    from dataclasses import replace
+
+    options = replace(SELFPLAY_OPTIONS, resign_threshold=-0.5, no_resign_share=0.1)
+    report = run_selfplay(local_lake, CONFIG, 6, player="gumbel4:heuristic", workers=0, seed=5, options=options,
+                          progress=False)
+    rows = tables.read(local_lake, "raw_games").to_pylist()
+    resigned = [r for r in rows if r["reason"] == "resignation"]
+    assert report.games_written == 6 and resigned
+    assert all(r["status"] == "completed" and r["winner"] in (1, 2) for r in resigned)
+    consolidate(local_lake, [CONFIG], workers=1)
+    assert tables.read(local_lake, "quarantine").num_rows == 0 and tables.read(local_lake, "games").num_rows == 6
+    dataset = export_dataset(local_lake, CONFIG, Window(), workers=1)
+    assert dataset["game_count"] == 6
+
+
+def test_a_resignation_by_the_wrong_player_is_refused():
+    from engine import validate_game
+
+    row = {"moves": []}
+    check = validate_game("square8", 2, row["moves"], expected_status="completed", expected_winner=1,
+                          expected_reason="resignation")
+    assert not check.ok and "player 1, who was to move" in check.detail
+    assert validate_game("square8", 2, [], expected_status="completed", expected_winner=2,
+                         expected_reason="resignation").ok

@@ -32,6 +32,18 @@ class PlayOptions:
     batch_games: int = 64           # games a worker plays at once (search: one batched evaluation per step)
     cheap_budget: int | None = None  # playout-cap randomisation: a cheap search of this budget on most plies,
     full_search_prob: float = 1.0    # a full one (a policy target) with this probability
+    resign_threshold: float | None = None  # 2 players: a search whose mover's root value is below this resigns,
+    no_resign_share: float = 0.2     # except in this share of games (by seed: `may_resign`), which measure
+                                     # the threshold's false positives
+
+    def resign_below(self, game_seed: int) -> float | None:
+        """The resignation threshold of the game with this seed (None: it plays to the end)."""
+        return self.resign_threshold if self.resign_threshold is not None and may_resign(game_seed, self) else None
+
+
+def may_resign(game_seed: int, options: "PlayOptions") -> bool:
+    """A fixed share of games, chosen by seed, never resigns."""
+    return (game_seed % 1000) >= options.no_resign_share * 1000
 
 
 @dataclass(frozen=True)

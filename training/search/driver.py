@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from engine import apply_move, legal_moves, move_to_json, new_game
+from engine import RESIGNATION, apply_move, legal_moves, move_to_json, new_game
 from engine.agents import RandomAgent
 
 from training.search.agents import as_search_agent
@@ -35,6 +35,8 @@ class GameSpec:
     opening_plies: int = 0            # the first plies come from RandomAgent(seed) (all seats)
     rules_options: dict | None = None
     tag: object = None
+    resign_below: float | None = None  # 2 players: a searching player whose own root value is below this
+                                      # resigns instead of moving (None: nobody resigns)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class FinishedGame:
     status: str
     winner: int | None
     reason: str | None
+    resigned_by: int | None = None     # the seat that resigned (status completed, reason "resignation")
 
     @property
     def num_moves(self) -> int:
@@ -75,6 +78,7 @@ class _Run:
     agent: object = None                # whose generator it is
     legal: list | None = None
     reply: object = None                # the evaluation to send next
+    resigned_by: int | None = None
 
     def __post_init__(self):
         self.state = new_game(self.board_type, self.num_players, self.spec.rules_options)
@@ -84,7 +88,14 @@ class _Run:
 
     @property
     def over(self) -> bool:
-        return self.state.status != "active" or len(self.moves) >= self.spec.max_moves
+        return self.state.status != "active" or len(self.moves) >= self.spec.max_moves or self.resigned_by is not None
+
+    def resigns(self, search) -> bool:
+        """The player to move gives up: its own root value is below the game's threshold (2 players)."""
+        below = self.spec.resign_below
+        if below is None or search is None or self.num_players != 2:
+            return False
+        return float(search.root_values[self.state.current_player - 1]) < below
 
     def play(self, move, search) -> None:
         state = self.state
@@ -114,6 +125,9 @@ class _Run:
                     raise ValueError(f"{self.agent.name} played {decision.move}, not one of the legal moves")
                 if decision.search is not None:
                     stats.add_search(decision.search)
+                if self.resigns(decision.search):
+                    self.resigned_by = self.state.current_player
+                    return None
                 self.play(decision.move, decision.search)
             if self.over:
                 return None
@@ -132,6 +146,9 @@ class _Run:
 
     def finished(self) -> FinishedGame:
         s = self.state
+        if self.resigned_by is not None:
+            return FinishedGame(self.spec, self.moves, self.moves_json, self.searches, s, "completed",
+                                3 - self.resigned_by, RESIGNATION, self.resigned_by)
         return FinishedGame(self.spec, self.moves, self.moves_json, self.searches, s, s.status, s.winner, s.reason)
 
 
