@@ -6,101 +6,49 @@ content with the engine (worker processes when many); run the blocking
 per-game checks of ``ringrift_lake.checks`` over the candidate batch (Arrow
 views named ``games`` and ``moves``); quarantine the rejected with a reason.
 
-Write order, so that a crash anywhere loses nothing and duplicates nothing
-on re-run: moves (games that already have moves rows from a crashed run
-are skipped), quarantine (only keys not present), games (append; a re-run
-finds them and skips identical copies), and last the watermark rows.
-Runs for different configs may overlap (appends commute; ``sequence``
-keeps ingest_seq unique); two runs over the same config at once may both
-insert the same new games, so one config is consolidated by one run at a time
-(under Dagster the consolidation op holds the pool `consolidate`, limit 1).
+Write order: moves, quarantine, games, and last the watermark rows; a game
+is visible in games only once its moves are. Every table commit is an
+append on the version its rows were checked against (``commit``), so any
+number of runs may overlap, on one machine or many, with or without
+Dagster: moves are written once per game (``coverage``), quarantine once
+per (game_id, reason), games once per game_id with ingest_seq numbered on
+the snapshot the commit lands on (``sequence``). A run that dies between
+its commits is finished by the next: that run finds the moves already
+written and adds the games.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
 from datetime import datetime, timezone
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ringrift_lake import tables
-from ringrift_lake.checks import offending_games
 from ringrift_lake.consolidate import watermark
-from ringrift_lake.consolidate.replay import ReplayTask, replay_all
+from ringrift_lake.consolidate.commit import TableCursor
+from ringrift_lake.consolidate.coverage import MovesCoverage
 from ringrift_lake.consolidate.report import ConsolidateReport
 from ringrift_lake.consolidate.rows import games_rows, moves_rows, quarantine_rows, with_move_summaries
-from ringrift_lake.consolidate.sequence import append_numbered
 from ringrift_lake.consolidate.screening import Rejection, content_hashes, deduplicate, screen_shape
+from ringrift_lake.consolidate.sequence import append_numbered
+from ringrift_lake.consolidate.verdicts import check_failures, replay_rows
+from ringrift_lake.consolidate.writes import write_moves, write_quarantine
 from ringrift_lake.location import Lake
 
 
-def _games_index(lake: Lake, game_ids: list[str]) -> tuple[dict[str, int], int, int | None]:
-    """(game_id -> content hash for those of ``game_ids`` already in games, next ingest_seq, the games
-    version read): one read."""
-    read_version = tables.version(lake, "games")
-    index = tables.read(lake, "games", columns=["game_id", "content_hash", "ingest_seq"], version=read_version)
+def _games_index(cursor: TableCursor | None, game_ids: list[str]):
+    """(game_id -> content hash for those of ``game_ids`` already in games, max ingest_seq, every game id),
+    from one read of the games snapshot at the cursor's version."""
+    if cursor is None:
+        return {}, None, pa.array([], pa.string())
+    index = cursor.dataset().to_table(columns=["game_id", "content_hash", "ingest_seq"])
     top = pc.max(index.column("ingest_seq")).as_py() if index.num_rows else None
     found = index.filter(pc.is_in(index.column("game_id"), pa.array(sorted(set(game_ids)), pa.string())))
     existing = dict(zip(found.column("game_id").to_pylist(), found.column("content_hash").to_pylist()))
-    return existing, 1 if top is None else top + 1, read_version
-
-
-def _ids_with_moves(lake: Lake, game_ids: list[str], moves_version_done: int | None) -> set[str]:
-    """Game ids whose moves a crashed run already wrote (moves files added since the last finished run)."""
-    current = tables.version(lake, "moves")
-    if current is None or not game_ids or current == moves_version_done:
-        return set()
-    paths = watermark.files_since(lake, "moves", moves_version_done, current)
-    found = watermark.read_files(lake, "moves", sorted(paths), columns=["game_id"],
-                                 filter=pc.field("game_id").isin(pa.array(game_ids, pa.string())))
-    return set(found.column("game_id").to_pylist())
-
-
-def _replay(raw: pa.Table, rows: list[int], hashes: list[int], workers: int, progress=None):
-    """Replay each distinct (content, validation mode) once; returns row -> ReplayResult and how many were replayed."""
-    from engine import parse_config
-
-    cols = {name: raw.column(name).to_pylist() for name in (
-        "config", "rules_options", "status", "winner", "reason", "validation_mode")}
-    first_row: dict[tuple, int] = {}
-    for row in rows:
-        first_row.setdefault((hashes[row], cols["validation_mode"][row]), row)
-    move_lists = raw.column("moves")
-    tasks = []
-    for row in first_row.values():
-        cfg = parse_config(cols["config"][row])
-        board_type, num_players = cfg.board_type, cfg.num_players
-        tasks.append(ReplayTask(board_type, num_players, move_lists[row].as_py(), cols["rules_options"][row],
-                                cols["status"][row], cols["winner"][row], cols["reason"][row],
-                                cols["validation_mode"][row]))
-    verdicts = []
-    for verdict in replay_all(tasks, workers=workers):
-        verdicts.append(verdict)
-        if progress is not None:
-            progress(len(verdicts), len(tasks))
-    by_key = dict(zip(first_row.keys(), verdicts))
-    return {row: by_key[(hashes[row], cols["validation_mode"][row])] for row in rows}, len(tasks)
-
-
-def _check_failures(games: pa.Table, moves: pa.Table) -> dict[str, Rejection]:
-    """game_id -> the first blocking check it fails (reason = check name)."""
-    con = duckdb.connect()
-    try:
-        con.register("games", games)
-        con.register("moves", moves)
-        offenders = offending_games(con)
-    finally:
-        con.close()
-    failures: dict[str, Rejection] = {}
-    for game_id, reason, detail in zip(*(offenders.column(c).to_pylist() for c in ("game_id", "reason", "detail"))):
-        if game_id not in failures:
-            ply = json.loads(detail).get("ply")
-            failures[game_id] = Rejection(-1, reason, ply if isinstance(ply, int) else None, detail)
-    return failures
+    return existing, top, index.column("game_id").combine_chunks()
 
 
 def _per_scope(configs: pa.ChunkedArray | pa.Array) -> dict[str, int]:
@@ -111,13 +59,14 @@ def _per_scope(configs: pa.ChunkedArray | pa.Array) -> dict[str, int]:
     return counts
 
 
-def _state_rows(report: ConsolidateReport, accepted: pa.Table, moves: pa.Table, rejected_configs: list[str],
-                started: datetime, finished: datetime) -> list[dict]:
-    games_by, moves_by = _per_scope(accepted.column("config")), _per_scope(moves.column("config"))
+def _state_rows(report: ConsolidateReport, added: pa.Table, moves_written: dict[str, int],
+                rejected_configs: list[str], floors: dict, games_version, started: datetime) -> list[dict]:
+    games_by = _per_scope(added.column("config"))
     rejected_by = _per_scope(pa.array(rejected_configs, pa.string()))
+    finished = datetime.now(timezone.utc)
     return [{"run_id": report.run_id, "config": scope, "raw_version": report.raw_version,
-             "games_version": report.versions.get("games"), "moves_version": report.versions.get("moves"),
-             "games_added": games_by.get(scope, 0), "moves_added": moves_by.get(scope, 0),
+             "games_version": games_version, "moves_version": floors.get(scope),
+             "games_added": games_by.get(scope, 0), "moves_added": moves_written.get(scope, 0),
              "quarantined": rejected_by.get(scope, 0), "duplicates_skipped": None,
              "started_at": started, "finished_at": finished} for scope in report.scopes]
 
@@ -146,13 +95,14 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
 
     rejected = screen_shape(raw)
     usable = [row for row in range(raw.num_rows) if row not in rejected]
-    existing, next_seq, games_read_version = _games_index(lake, [game_ids[r] for r in usable])
+    games_cursor = TableCursor.open(lake, "games")
+    existing, top_seq, known_ids = _games_index(games_cursor, [game_ids[r] for r in usable])
     dedup = deduplicate(game_ids, hashes, usable, existing)
     rejected.update(dedup.conflicts)
     report.duplicates_skipped = dedup.identical
 
     t_replay = time.perf_counter()
-    results, report.replayed = _replay(raw, dedup.keep, hashes, workers or os.cpu_count() or 1, progress)
+    results, report.replayed = replay_rows(raw, dedup.keep, hashes, workers or os.cpu_count() or 1, progress)
     report.replay_seconds = time.perf_counter() - t_replay
     for row in dedup.keep:
         if results[row].reason == "schema_error":
@@ -162,7 +112,7 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
     games = games_rows(raw, candidates, hashes, report.raw_version, started)
     moves = moves_rows(raw, candidates, [results[row] for row in candidates])
     games = with_move_summaries(games, moves)
-    failures = _check_failures(games, moves)
+    failures = check_failures(games, moves)
     for row in candidates:
         failed = failures.get(game_ids[row])
         if failed is not None:
@@ -173,38 +123,28 @@ def consolidate(lake: Lake, configs=None, workers: int | None = None, progress=N
     games = games.filter(pc.is_in(games.column("game_id"), accepted_ids))
     moves = moves.filter(pc.is_in(moves.column("game_id"), accepted_ids))
 
-    moves_done = watermark.done_version(state, report.scopes, "moves_version")
-    already = _ids_with_moves(lake, accepted_ids.to_pylist(), moves_done)
-    new_moves = moves.filter(pc.invert(pc.is_in(moves.column("game_id"), pa.array(sorted(already), pa.string()))))
-    if new_moves.num_rows:
-        tables.append(lake, "moves", new_moves)
+    coverage = MovesCoverage(lake, watermark.moves_floors(state, report.scopes))
+    written = write_moves(coverage, moves)
+    report.moves_added = written.num_rows
     rejections = sorted(rejected.values(), key=lambda r: r.row)
-    _write_quarantine(lake, quarantine_rows(raw, rejections, report.raw_version, started))
-    if games.num_rows:
-        append_numbered(lake, games, next_seq, games_read_version)
+    write_quarantine(lake, quarantine_rows(raw, rejections, report.raw_version, started))
+    commit = append_numbered(games_cursor or TableCursor.create(lake, "games"), games, top_seq)
+    report.games_added = commit.added.num_rows
+    report.duplicates_skipped += len(commit.identical)
+    if commit.conflicting:       # another run added these ids with other content meanwhile
+        row_of = {game_ids[row]: row for row in candidates}
+        late = [Rejection(row_of[g], "duplicate_conflict", None, "game_id consolidated meanwhile with different "
+                          "content") for g in commit.conflicting]
+        write_quarantine(lake, quarantine_rows(raw, late, report.raw_version, started))
+        rejections += late
 
-    report.games_added, report.moves_added = games.num_rows, moves.num_rows
+    in_games = pa.concat_arrays([known_ids, commit.added.column("game_id").combine_chunks(), *commit.seen_ids])
+    floors = coverage.floors_after(in_games)
     report.count_reasons(r.reason for r in rejections)
     report.versions = {name: tables.version(lake, name) for name in ("games", "moves", "quarantine")}
     configs_rejected = [raw.column("config")[r.row].as_py() for r in rejections]
     tables.append(lake, watermark.STATE_TABLE,
-                  _state_rows(report, games, moves, configs_rejected, started, datetime.now(timezone.utc)))
+                  _state_rows(report, commit.added, _per_scope(written.column("config")), configs_rejected,
+                              floors, commit.version or report.versions["games"], started))
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _write_quarantine(lake: Lake, rows: pa.Table) -> None:
-    """Insert quarantine rows whose (game_id, reason) is not there yet (a re-run after a crash)."""
-    if rows.num_rows == 0:
-        return
-    present = tables.read(lake, "quarantine", columns=["game_id", "reason"],
-                          filter=pc.field("game_id").isin(rows.column("game_id")))
-    seen = set(zip(present.column("game_id").to_pylist(), present.column("reason").to_pylist()))
-    keys = list(zip(rows.column("game_id").to_pylist(), rows.column("reason").to_pylist()))
-    keep, taken = [], set()
-    for i, key in enumerate(keys):
-        if key not in seen and key not in taken:
-            keep.append(i)
-            taken.add(key)
-    if keep:
-        tables.merge_insert_new(lake, "quarantine", rows.take(pa.array(keep, pa.int64())))

@@ -1,74 +1,69 @@
-"""games.ingest_seq: strictly increasing and unique, also when runs for different configs overlap.
+"""games: one commit per run, on the snapshot its games were de-duplicated and numbered against.
 
-A run numbers its games from max(ingest_seq) + 1 of the games snapshot it
-read. If another run committed games after that snapshot and before this
-run's commit, both may have taken the same numbers. So after committing,
-a run compares its numbers with every game committed before its own commit
-(the snapshot at its commit version - 1) and, on a collision, renumbers its
-games above them in one MERGE commit, and checks again. Games committed
-after ours are the later run's to check. Without overlap (the usual case:
-our commit is the snapshot version + 1) nothing is read or rewritten.
+A run numbers its new games max(ingest_seq) + 1, + 2, ... of the games
+snapshot it read and commits them as exactly the next version
+(``commit.append_on_checked``). If another run committed games first, the
+commit fails before anything is visible; the run reads the games the other
+committed, drops its own rows whose game_id is now there (an identical copy
+counts as a duplicate, a different content is a conflict) and numbers the
+rest above everything committed, then tries again. So ingest_seq is unique,
+increases with commit order, and has no gaps from a run that lost a race;
+and no game_id is added twice, whatever the number of concurrent runs.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ringrift_lake import tables
-from ringrift_lake.location import Lake
+from ringrift_lake.consolidate.commit import TableCursor, append_on_checked
 
 TABLE = "games"
+CHECK_COLUMNS = ["game_id", "content_hash", "ingest_seq"]
 
 
 def numbered(games: pa.Table, first_seq: int) -> pa.Table:
     """games with ingest_seq first_seq, first_seq + 1, ... in row order."""
-    field = tables.spec(TABLE).schema.field("ingest_seq")
+    field_ = tables.spec(TABLE).schema.field("ingest_seq")
     seq = pa.array(np.arange(first_seq, first_seq + games.num_rows), pa.int64())
-    return games.set_column(games.schema.get_field_index("ingest_seq"), field, seq)
+    return games.set_column(games.schema.get_field_index("ingest_seq"), field_, seq)
 
 
-def _collides(lake: Lake, before_version: int, ours: pa.Table) -> int | None:
-    """None if no game committed up to ``before_version`` shares our numbers, else their max ingest_seq."""
-    prior = tables.read(lake, TABLE, columns=["game_id", "ingest_seq"], version=before_version)
-    others = prior.filter(pc.invert(pc.is_in(prior.column("game_id"), ours.column("game_id"))))
-    if others.num_rows == 0:
-        return None
-    taken = pc.is_in(ours.column("ingest_seq"), others.column("ingest_seq"))
-    if not pc.any(taken).as_py():
-        return None
-    return pc.max(others.column("ingest_seq")).as_py()
+@dataclass
+class GamesCommit:
+    version: int | None                               # the commit's version (None: nothing left to add)
+    added: pa.Table                                   # the rows committed, with their ingest_seq
+    identical: list[str] = field(default_factory=list)    # ids another run committed with the same content
+    conflicting: list[str] = field(default_factory=list)  # ids another run committed with other content
+    seen_ids: list[pa.Array] = field(default_factory=list)  # every game id other runs committed meanwhile
+    attempts: int = 1
 
 
-def _renumber(handle, ours: pa.Table) -> None:
-    source = ours.select(["config", "game_id", "ingest_seq"])
+def append_numbered(cursor: TableCursor, games: pa.Table, top_seq: int | None) -> GamesCommit:
+    """Commit ``games`` (checked against ``cursor.version``, whose max ingest_seq is ``top_seq``)."""
+    result = GamesCommit(None, games)
+    top = [0 if top_seq is None else top_seq]
 
-    def commit():
-        handle.update_incremental()          # a retry merges against the newest snapshot
-        (handle.merge(source, predicate="t.config = s.config AND t.game_id = s.game_id", source_alias="s",
-                      target_alias="t", writer_properties=tables.WRITER_PROPERTIES)
-         .when_matched_update(updates={"ingest_seq": "s.ingest_seq"})
-         .execute())
+    def refresh(rows: pa.Table, added: pa.Table) -> pa.Table:
+        result.seen_ids.append(added.column("game_id").combine_chunks())
+        if added.num_rows:
+            top[0] = max(top[0], pc.max(added.column("ingest_seq")).as_py() or 0)
+        present = dict(zip(added.column("game_id").to_pylist(), added.column("content_hash").to_pylist()))
+        keep = []
+        for i, (game_id, digest) in enumerate(zip(rows.column("game_id").to_pylist(),
+                                                   rows.column("content_hash").to_pylist())):
+            if game_id not in present:
+                keep.append(i)
+            elif present[game_id] == digest:
+                result.identical.append(game_id)
+            else:
+                result.conflicting.append(game_id)
+        return numbered(rows.take(pa.array(keep, pa.int64())), top[0] + 1)
 
-    tables.with_retries(commit, f"renumber {ours.num_rows} games")
-
-
-def append_numbered(lake: Lake, games: pa.Table, first_seq: int, read_version: int | None,
-                    max_rounds: int = 20) -> int:
-    """Append ``games`` numbered from ``first_seq`` (computed on snapshot ``read_version``) and make their
-    numbers unique against every game committed before them; returns how many renumberings it took."""
-    handle = tables.ensure_table(lake, TABLE) if read_version is None else tables.open_table(lake, TABLE,
-                                                                                            read_version)
-    ours = numbered(games, first_seq)
-    version = tables.append(lake, TABLE, ours, table=handle)
-    base = -1 if read_version is None else read_version      # the snapshot first_seq was computed on
-    if version == base + 1:
-        return 0
-    for rounds in range(1, max_rounds + 1):
-        top = _collides(lake, version - 1, ours)
-        if top is None:
-            return rounds - 1
-        ours = numbered(ours, max(top, pc.max(ours.column("ingest_seq")).as_py()) + 1)
-        _renumber(handle, ours)
-        version = handle.version()
-    raise RuntimeError(f"ingest_seq of {ours.num_rows} games still collided after {max_rounds} renumberings")
+    commit = append_on_checked(cursor, numbered(games, top[0] + 1), refresh, CHECK_COLUMNS,
+                               f"add {games.num_rows} games")
+    result.version, result.added, result.attempts = commit.version, commit.rows, len(commit.added) + 1
+    return result

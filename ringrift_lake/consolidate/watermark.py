@@ -5,7 +5,8 @@ scope's watermark is the largest ``raw_version`` it recorded. New raw data
 for a scope = the scope's live files at the current raw_games version minus
 its live files at the watermark version (compare the two file sets; nothing
 is globbed). Scopes are the 12 configs plus ``OTHER`` for rows whose config
-partition is no known config (they can only be quarantined).
+partition is no known config (they can only be quarantined). The same rows
+hold each scope's moves floor (``moves_floors``, see ``coverage``).
 """
 from __future__ import annotations
 
@@ -57,19 +58,22 @@ def watermarks(state: pa.Table, scopes: list[str]) -> dict[str, int | None]:
     return marks
 
 
-def done_version(state: pa.Table, scopes: list[str], column: str) -> int | None:
-    """The oldest of the scopes' latest recorded ``column`` (games/moves version after their last finished
-    run); None when a scope has never finished a run. Files added after it may hold a crashed run's rows."""
-    latest: dict[str, int] = {}
-    for config, value in zip(state.column("config").to_pylist(), state.column(column).to_pylist()):
-        if value is not None and (config not in latest or value > latest[config]):
-            latest[config] = value
-    if any(scope not in latest for scope in scopes):
-        return None
-    return min(latest[scope] for scope in scopes)
+def moves_floors(state: pa.Table, scopes: list[str]) -> dict[str, int | None]:
+    """scope -> the moves version up to which every moves row of the scope belongs to a game in games
+    (the largest ``moves_version`` recorded for it; None: never recorded, so every moves file counts).
+
+    Each run records a floor it has verified, and games rows are never taken away again, so every recorded
+    floor stays true and the largest one is the best; rows of games still on their way (a run between its
+    moves and games commits, or one that crashed there) can only be in moves files added after it."""
+    floors: dict[str, int | None] = {scope: None for scope in scopes}
+    for config, value in zip(state.column("config").to_pylist(), state.column("moves_version").to_pylist()):
+        if config in floors and value is not None and (floors[config] is None or value > floors[config]):
+            floors[config] = value
+    return floors
 
 
-def _relative(uri: str, table_uri: str) -> str:
+def relative_path(uri: str, table_uri: str) -> str:
+    """A file URI from the Delta log relative to its table's URI."""
     return uri[len(table_uri) + 1:] if uri.startswith(table_uri + "/") else uri
 
 
@@ -86,7 +90,7 @@ def files_by_scope(lake: Lake, table: str, version: int | None) -> dict[str, set
     table_uri = lake.table_uri(table)
     grouped: dict[str, set[str]] = defaultdict(set)
     for uri in tables.file_uris(lake, table, version):
-        path = _relative(uri, table_uri)
+        path = relative_path(uri, table_uri)
         grouped[scope_of_partition(_partition_value(path))].add(path)
     return grouped
 

@@ -1,0 +1,28 @@
+"""Consolidation runs in separate (spawned) processes, started together: no Dagster, nothing shared."""
+from __future__ import annotations
+
+import multiprocessing
+
+
+def _run(barrier, results) -> None:
+    from ringrift_lake.consolidate import consolidate
+    from ringrift_lake.location import Lake
+
+    lake = Lake.from_env()                  # the test's lake settings, inherited through the environment
+    barrier.wait(timeout=120)
+    report = consolidate(lake, workers=1)
+    results.put(report.as_dict())
+
+
+def run_together(n: int, timeout_s: float = 240) -> list[dict]:
+    """Start ``n`` consolidation processes that begin at the same moment; their reports."""
+    ctx = multiprocessing.get_context("spawn")     # delta-rs must not run in a forked child
+    barrier, results = ctx.Barrier(n), ctx.Queue()
+    processes = [ctx.Process(target=_run, args=(barrier, results)) for _ in range(n)]
+    for process in processes:
+        process.start()
+    reports = [results.get(timeout=timeout_s) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    assert [p.exitcode for p in processes] == [0] * n, [p.exitcode for p in processes]
+    return reports
