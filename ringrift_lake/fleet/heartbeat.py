@@ -1,7 +1,8 @@
 """The `workers` table: fleet workers' heartbeats, and who is alive.
 
-Each worker appends a row when it starts, after its batches (at most one per `heartbeat_s`) and when it
-stops; its newest row is its state. A worker is **alive** while that row says `running` and is younger
+Each worker appends a row when it starts, every `heartbeat_s` while it runs (from a thread of its own,
+so a long batch on a big board does not look like a dead worker) and when it stops; its newest row
+is its state. A worker is **alive** while that row says `running` and is younger
 than `stale_after_s`; a `running` row older than that is a worker that died without saying so (killed,
 machine lost): **lost**. `stopped` rows say why in `detail`.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -49,10 +51,6 @@ def default_worker_id(name: str | None = None) -> str:
     return name or f"{socket.gethostname()}/{os.getpid()}"
 
 
-def beat(lake: Lake, heartbeat: Heartbeat, status: str = "running", detail: str | None = None) -> None:
-    tables.append(lake, TABLE, [heartbeat.row(status, detail)])
-
-
 def worker_states(lake: Lake, stale_after_s: float = 120.0, now: datetime | None = None) -> list[dict]:
     """The newest row of every worker with `state`: alive | lost | stopped; alive ones first."""
     now = now or datetime.now(timezone.utc)
@@ -67,3 +65,37 @@ def worker_states(lake: Lake, stale_after_s: float = 120.0, now: datetime | None
         row["state"] = "stopped" if row["status"] != "running" else "alive" if age <= stale_after_s else "lost"
     order = {"alive": 0, "lost": 1, "stopped": 2}
     return sorted(newest.values(), key=lambda r: (order[r["state"]], r["worker_id"]))
+
+
+class HeartbeatPump:
+    """Writes `heartbeat`'s row every `every_s` seconds from a daemon thread until `stop`, which writes
+    the final row (status and detail) from the caller's thread. A row that cannot be written is
+    reported through `log` and retried at the next beat: heartbeats never stop the worker."""
+
+    def __init__(self, lake: Lake, heartbeat: Heartbeat, every_s: float, log=print):
+        self.lake, self.heartbeat, self.every_s, self.log = lake, heartbeat, every_s, log
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self._table = None
+
+    def _beat(self, status: str = "running", detail: str | None = None) -> None:
+        try:
+            if self._table is None:
+                self._table = tables.ensure_table(self.lake, TABLE)
+            tables.append(self.lake, TABLE, [self.heartbeat.row(status, detail)], table=self._table)
+        except Exception as exc:   # noqa: BLE001 - a missed heartbeat is logged, not fatal
+            self.log(f"heartbeat not written: {exc}")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._beat()
+
+    def start(self) -> None:
+        self._beat()
+        self._thread.start()
+
+    def stop(self, status: str = "stopped", detail: str | None = None) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=60)
+        self._beat(status, detail)

@@ -30,8 +30,12 @@ class CommitJournal:
     def _write(self, entry: dict) -> None:
         if not self.path:
             return
-        with open(self.path, "a", encoding="utf-8") as out:
-            out.write(json.dumps(entry) + "\n")
+        with open(self.path, "a+b") as out:
+            if out.tell() > 0:                 # a line cut short by a kill: end it, so it stays on its own
+                out.seek(-1, os.SEEK_END)
+                if out.read(1) != b"\n":
+                    out.write(b"\n")
+            out.write((json.dumps(entry) + "\n").encode())
             out.flush()
             os.fsync(out.fileno())
 
@@ -56,14 +60,18 @@ class CommitJournal:
 
 
 def entries(path: str | None) -> list[dict]:
-    """Every whole line of the journal (a line cut short by a kill is ignored)."""
+    """Every whole entry of the journal (a line cut short by a kill is ignored)."""
     if not path or not os.path.exists(path):
         return []
     out = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            if line.endswith("\n"):
-                out.append(json.loads(line))
+            try:
+                entry = json.loads(line) if line.endswith("\n") else None
+            except json.JSONDecodeError:
+                entry = None
+            if isinstance(entry, dict) and "batch_id" in entry:
+                out.append(entry)
     return out
 
 

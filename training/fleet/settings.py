@@ -20,7 +20,7 @@ class WorkerSettings:
     device: str = knob("auto", "network device: auto | cpu | cuda[:k]")
     threads: int = knob(0, "torch CPU threads (0: torch's default)")
     cache: str = knob(DEFAULT_CACHE, "local checkpoint cache folder ($RINGRIFT_CHECKPOINT_CACHE)")
-    heartbeat_s: float = knob(30.0, "at most one `workers` row per this many seconds (and one per start/stop)")
+    heartbeat_s: float = knob(30.0, "a `workers` row every this many seconds (and one at start and stop)")
     refresh_s: float = knob(60.0, "re-read the allocation this often (the champion is read before every batch)")
     name: str | None = knob(None, "worker id in `workers` (default: $RINGRIFT_WORKER_NAME, else host/pid)")
     journal: str | None = knob(None, "commit journal file, kept across restarts (ringrift_lake.fleet.journal)",

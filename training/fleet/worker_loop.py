@@ -7,8 +7,8 @@ from its batch shares, read the config's champion (`champion` in the player temp
 while there is none), fetch its checkpoint into the local cache (verified sha256 + safetensors),
 play `batch_games` games at once through the game harness (`training.play.games.play_jobs`: the
 batched search driver), and append them to raw_games in one atomic commit, recorded in the commit
-journal around the commit. A heartbeat row goes to `workers` at start, at most every `heartbeat_s`
-after a batch, and at the end. A new champion is picked up at the next batch: its network is loaded
+journal around the commit. A heartbeat row goes to `workers` at start, every `heartbeat_s` (from a
+thread) and at the end. A new champion is picked up at the next batch: its network is loaded
 once, the old one dropped; no restart.
 
 SIGTERM/SIGINT: with `on_term=drop` (default) the games in hand are dropped at once (nothing of them
@@ -17,6 +17,7 @@ lets the commit finish first. With `on_term=finish` the batch in hand is played 
 """
 from __future__ import annotations
 
+import os
 import random
 import secrets
 import signal
@@ -28,7 +29,7 @@ from dataclasses import dataclass, replace
 from ringrift_lake import tables
 from ringrift_lake.fleet.allocation_table import latest_allocation
 from ringrift_lake.fleet.choice import draw_config, selfplay_player
-from ringrift_lake.fleet.heartbeat import Heartbeat, beat, default_worker_id
+from ringrift_lake.fleet.heartbeat import Heartbeat, HeartbeatPump, default_worker_id
 from ringrift_lake.fleet.journal import CommitJournal
 from ringrift_lake.location import Lake
 from ringrift_lake.records.rows import TABLE, write_raw_games
@@ -58,8 +59,6 @@ class WorkerReport:
 
 class FleetWorker:
     def __init__(self, lake: Lake, settings: WorkerSettings, log=None):
-        import os
-
         self.lake, self.s = lake, settings
         self.worker_id = default_worker_id(settings.name or os.environ.get("RINGRIFT_WORKER_NAME"))
         self.log = log or (lambda line: print(f"worker {self.worker_id}: {line}", file=sys.stderr, flush=True))
@@ -72,7 +71,6 @@ class FleetWorker:
         self._factories: dict[str, tuple[str, AgentFactory]] = {}   # config -> (player id, factory)
         self._allocation: dict = {}
         self._allocation_read = float("-inf")
-        self._last_beat = float("-inf")
         self._stop: str | None = None
         self._in_hand = self._committing = False
 
@@ -144,16 +142,6 @@ class FleetWorker:
         self.heartbeat.batches_committed += 1
 
     # --- the loop --------------------------------------------------------------------------------
-    def _beat(self, status: str = "running", detail: str | None = None, force: bool = False) -> None:
-        if not force and time.monotonic() - self._last_beat < self.s.heartbeat_s:
-            return
-        self.heartbeat.commit_retries = tables.retry_count()
-        try:
-            beat(self.lake, self.heartbeat, status, detail)
-            self._last_beat = time.monotonic()
-        except Exception as exc:   # a heartbeat that cannot be written must not stop the selfplay
-            self.log(f"heartbeat not written: {exc}")
-
     def _refresh_allocation(self) -> None:
         if time.monotonic() - self._allocation_read >= self.s.refresh_s:
             self._allocation = latest_allocation(self.lake)
@@ -164,8 +152,25 @@ class FleetWorker:
         return bool(self._stop or (s.max_batches and self.report.batches >= s.max_batches)
                     or (s.max_seconds and time.monotonic() - started >= s.max_seconds))
 
+    def _loop(self, table) -> None:
+        started = time.monotonic()
+        while not self._done(started):
+            self._refresh_allocation()
+            config = draw_config(self._allocation, self.s.configs, self.rng)
+            player = self._player(config)
+            self.heartbeat.config, self.heartbeat.player = config, player.player_id
+            self.heartbeat.model_id = player.spec.model_id
+            rows = self._play(config, player)
+            if rows:
+                self._commit(config, rows, table)
+            self.report.batches += 1
+            self.heartbeat.commit_retries = tables.retry_count()
+        self.report.stop_reason = self._stop or "done"
+
     def run(self) -> WorkerReport:
+        """Batches until stopped (module docstring); the report of what it committed."""
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        pump = HeartbeatPump(self.lake, self.heartbeat, self.s.heartbeat_s, self.log)
         if self.s.threads:
             import torch
 
@@ -175,26 +180,18 @@ class FleetWorker:
             if settled:
                 self.log(f"settled batches left pending by the last run: {settled}")
             table = tables.ensure_table(self.lake, TABLE)
-            self._beat(force=True)
-            started = time.monotonic()
-            while not self._done(started):
-                self._refresh_allocation()
-                config = draw_config(self._allocation, self.s.configs, self.rng)
-                player = self._player(config)
-                self.heartbeat.config, self.heartbeat.player = config, player.player_id
-                self.heartbeat.model_id = player.spec.model_id
-                rows = self._play(config, player)
-                if rows:
-                    self._commit(config, rows, table)
-                self.report.batches += 1
-                self._beat()
-            self.report.stop_reason = self._stop or "done"
+            pump.start()
+            self._loop(table)
         except StopRequested as stop:
             self.report.stop_reason = f"{stop}: dropped the games in hand"
+        except BaseException as exc:
+            self.report.stop_reason = f"failed: {type(exc).__name__}: {exc}"
+            raise
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        self._beat("stopped", self.report.stop_reason, force=True)
-        self.log(f"stopped ({self.report.stop_reason}): {self.report.games_committed} games in "
-                 f"{self.report.batches} batches")
+            self.heartbeat.commit_retries = tables.retry_count()
+            pump.stop("stopped", self.report.stop_reason)
+            self.log(f"stopped ({self.report.stop_reason}): {self.report.games_committed} games in "
+                     f"{self.report.batches} batches")
         return self.report
