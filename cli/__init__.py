@@ -28,6 +28,8 @@ COMMANDS = (
     "demo_cmd",
     "train_cmd",
     "match_cmd",
+    "loop_cmd",
+    "generations_cmd",
     "elo_cmd",
     "evaluate_cmd",
     "promote_cmd",

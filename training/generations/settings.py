@@ -1,0 +1,47 @@
+"""The knobs of the generation loop (one flag each for `ringrift-lake loop`, one field each for Dagster).
+
+    LoopSettings(config="square8_2p", budget=64, games_per_generation=400)
+
+The window and reuse rule (`WindowRule`) and the resignation rule (`ResignRule`) are parts of it, so
+one object crosses every boundary. Defaults are sized for a 2-core CPU (a 48x3 network; on a GPU
+raise the size, the games and the budget).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ringrift_lake.knobs import knob
+from training.generations.resign import ResignRule
+from training.generations.window import WindowRule
+
+
+@dataclass(frozen=True)
+class LoopSettings(WindowRule, ResignRule):
+    config: str = knob("", "e.g. square8_2p", required=True)
+    budget: int = knob(64, "search simulations per move: selfplay and the gauntlet against the champion")
+    games_per_generation: int = knob(400, "selfplay games per generation")
+    bootstrap: str = knob("", "selfplay player of generation 0 (default: the champion's search, "
+                              "gumbel<budget>:heuristic on a fresh lake), e.g. gumbel16:heuristic")
+    cheap_budget: int = knob(16, "playout-cap randomisation: the cheap search's budget (0 = every search full)")
+    full_search_prob: float = knob(0.25, "share of plies with a full search (the policy targets)")
+    sample_plies: int = knob(16, "selfplay plies sampled from the improved policy (then its best move)")
+    temperature: float = knob(1.0, "sampling temperature of those plies")
+    workers: int = knob(2, "worker processes for selfplay and gauntlets")
+    batch_games: int = knob(64, "games one worker plays at once")
+    channels: int = knob(48, "trunk width of a fresh network")
+    blocks: int = knob(3, "residual blocks of a fresh network")
+    batch_size: int = knob(256, "positions per optimizer step")
+    lr: float = knob(2e-3, "peak learning rate")
+    max_epochs: int = knob(8, "passes over the window at most (the reuse cap usually stops training first)")
+    gauntlet_games: int = knob(100, "games of the candidate against the champion, both at --budget")
+    baseline_games: int = knob(40, "games against random and the heuristic (search and raw policy each)")
+    significance: float = knob(0.05, "promotion: one-sided sign-test level against the champion")
+    min_rate_vs_heuristic: float = knob(0.6, "promotion: the search candidate's least score against the heuristic")
+    heldout_player: str = knob("gumbel128:heuristic", "the stronger player of the held-out positions")
+    heldout_games: int = knob(16, "held-out games (played once per config)")
+    device: str = knob("auto", "auto | cpu | cuda for training and the networks")
+    seed: int = knob(0, "run seed: selfplay and gauntlet seeds of every generation derive from it")
+
+    @property
+    def search_budget_cheap(self) -> int | None:
+        return self.cheap_budget or None
