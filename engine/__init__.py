@@ -16,7 +16,7 @@ from .moves import Move
 from .state import GameState
 from .validation import check_move
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"  # 1.1: stack order for default recovery extraction; legacy replay never declares R172
 RULES_VERSION = "rr-canon-2025.12+ref-quirks"
 
 __all__ = [

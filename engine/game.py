@@ -86,10 +86,13 @@ def validate_game(board_type: str, num_players: int, moves_json, *, rules_option
     strict: the engine must reach the recorded end (status, winner, reason) itself.
     legacy: every move must be legal; the recorded winner must be confirmed by evaluating victory
     (R172 included) right after the last recorded move, or by the engine having ended the game there.
+    The old system's canonical turn processor never declared round-based LPS (R172 was a host rule
+    applied afterwards), so a legacy replay counts the R172 rounds but never ends the game by them.
     """
     if mode not in ("strict", "legacy"):
         raise ValueError(f"mode must be 'strict' or 'legacy', got {mode!r}")
     state = new_game(board_type, num_players, rules_options)
+    state.lps_declares = mode != "legacy"
     for i, mj in enumerate(moves_json, start=1):
         try:
             move = move_from_json(mj, state)

@@ -92,8 +92,8 @@ def apply_recovery(s: GameState, player: int, move: Move) -> None:
     if extract:
         stacks = [c for c in (move.extraction or ()) if player in s.rings[c]]
         if not stacks:
-            stacks = buried_ring_stacks(s, player) or [
-                c for c in s.geometry.cells_of(s.all_stacks_bb()) if player in s.rings[c]]
+            stacks = buried_ring_stacks(s, player) or s.stacks_in_order(
+                [c for c in s.geometry.cells_of(s.all_stacks_bb()) if player in s.rings[c]])
         if stacks:
             extract_buried(s, player, stacks[0], board_total=False)
     s.turn_recovery = True

@@ -3,6 +3,11 @@
 Seats are 1-based; per-seat lists (`rings_in_hand`, `eliminated`, `territory`) are indexed by seat-1, per-player
 bitboards and ring counts (`stack_bb`, `marker_bb`, `ring_count`, `collapsed_count`) by the seat itself
 (index 0 unused).
+
+`stack_since` orders the stacks as the canonical engines' stack maps do (insertion order): a stack
+gets the next `stack_clock` tick when it appears on a cell without one (placement on an empty cell,
+a move or capture landing, a loaded state's stacks in file order) and keeps it while it changes in place.
+Where a rule takes "the first eligible stack" without the move naming one, it is first in this order.
 """
 from __future__ import annotations
 
@@ -40,13 +45,13 @@ class GameState:
         "geometry", "num_players", "current_player", "phase", "status", "winner", "reason",
         "rings_in_hand", "eliminated", "territory", "board_eliminated", "move_count",
         "stack_owner", "stack_height", "cap_height", "marker_owner", "collapsed_owner", "rings",
-        "stack_bb", "marker_bb", "collapsed_bb", "ring_count", "collapsed_count",
+        "stack_since", "stack_clock", "stack_bb", "marker_bb", "collapsed_bb", "ring_count", "collapsed_count",
         "must_move", "chain_pos", "pending_line", "pending_territory", "turn_acted", "turn_recovery",
         "last_mover", "p1_moved", "p2_moved", "swapped",
         "rings_per_player", "victory_threshold", "territory_threshold", "line_length", "line_scan_length",
         "options",
         "lps_round_index", "lps_actor_mask", "lps_first_player", "lps_exclusive_rounds",
-        "lps_exclusive_player", "extra", "_legal", "_legal_keys", "_regions",
+        "lps_exclusive_player", "lps_declares", "extra", "_legal", "_legal_keys", "_regions",
     )
 
     def __init__(self, geometry: Geometry, num_players: int, rules_options: dict | None = None):
@@ -75,6 +80,8 @@ class GameState:
         self.marker_owner = [0] * n
         self.collapsed_owner = [0] * n
         self.rings = [()] * n  # per cell: rings top -> bottom
+        self.stack_since = [0] * n  # per cell: when its stack appeared (0 = no stack), see the module docstring
+        self.stack_clock = 0
         self.stack_bb = [0] * (num_players + 1)
         self.marker_bb = [0] * (num_players + 1)
         self.collapsed_bb = 0
@@ -100,6 +107,7 @@ class GameState:
         self.lps_first_player = None
         self.lps_exclusive_rounds = 0
         self.lps_exclusive_player = None
+        self.lps_declares = True  # False: R172 rounds are counted but never end the game (legacy replay)
         self.extra = {}
         self._legal = None
         self._legal_keys = None
@@ -133,6 +141,8 @@ class GameState:
         c.marker_owner = self.marker_owner[:]
         c.collapsed_owner = self.collapsed_owner[:]
         c.rings = self.rings[:]
+        c.stack_since = self.stack_since[:]
+        c.stack_clock = self.stack_clock
         c.stack_bb = self.stack_bb[:]
         c.marker_bb = self.marker_bb[:]
         c.collapsed_bb = self.collapsed_bb
@@ -159,6 +169,7 @@ class GameState:
         c.lps_first_player = self.lps_first_player
         c.lps_exclusive_rounds = self.lps_exclusive_rounds
         c.lps_exclusive_player = self.lps_exclusive_player
+        c.lps_declares = self.lps_declares
         c.extra = self.extra
         c._legal = self._legal
         c._legal_keys = self._legal_keys
@@ -181,6 +192,11 @@ class GameState:
     def has_material(self, player: int) -> bool:
         """Player still has a ring somewhere (hand or board, buried included)."""
         return self.rings_in_hand[player - 1] > 0 or self.ring_count[player] > 0
+
+    def stacks_in_order(self, cells) -> list[int]:
+        """`cells` (stack cells) in the order the stacks appeared (see the module docstring)."""
+        since = self.stack_since
+        return sorted(cells, key=since.__getitem__)
 
     def stack_count(self) -> int:
         return sum(b.bit_count() for b in self.stack_bb)
@@ -207,6 +223,9 @@ def set_stack(s: GameState, cell: int, rings: tuple) -> None:
     if old:
         s.stack_bb[old] &= ~bit
     if rings:
+        if not old:
+            s.stack_clock += 1
+            s.stack_since[cell] = s.stack_clock
         top = rings[0]
         h = len(rings)
         cap = 1
@@ -219,6 +238,7 @@ def set_stack(s: GameState, cell: int, rings: tuple) -> None:
         s.stack_bb[top] |= bit
     else:
         s.rings[cell] = ()
+        s.stack_since[cell] = 0
         s.stack_owner[cell] = 0
         s.stack_height[cell] = 0
         s.cap_height[cell] = 0

@@ -47,14 +47,10 @@ def detect_regions(s: GameState) -> list[tuple[int, int]]:
 
 
 def buried_ring_stacks(s: GameState, player: int) -> list[int]:
-    """Stacks (board order) holding a ring of `player` below the top."""
-    out = []
+    """Stacks holding a ring of `player` below the top, in the order the stacks appeared (`stack_since`):
+    the canonical engines take the first of them for a recovery extraction the move does not name."""
     rings = s.rings
-    for c in s.geometry.cells_of(s.all_stacks_bb()):
-        r = rings[c]
-        if player in r[1:]:
-            out.append(c)
-    return out
+    return s.stacks_in_order([c for c in s.geometry.cells_of(s.all_stacks_bb()) if player in rings[c][1:]])
 
 
 def elimination_targets_bb(s: GameState, player: int, recovery: bool) -> int:

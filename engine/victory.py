@@ -114,7 +114,7 @@ def lps_turn_start(s: GameState) -> bool:
     has = has_real_action(s, p)
     if has:
         s.lps_actor_mask |= 1 << p
-    if has and p == s.lps_exclusive_player and s.lps_exclusive_rounds >= required:
+    if has and p == s.lps_exclusive_player and s.lps_exclusive_rounds >= required and s.lps_declares:
         others = [q for q in range(1, s.num_players + 1) if q != p and s.has_material(q)]
         if not any(has_real_action(s, q) for q in others):
             finish(s, p, LAST_PLAYER_STANDING)
