@@ -6,8 +6,8 @@
 """
 from ringrift_lake.ingest.importer import FileReport, ImportReport, import_files, kind_of
 from ringrift_lake.ingest.legacy_sqlite import read_legacy_db, reference_move
-from ringrift_lake.ingest.records import BadRecord, ImportFileError
+from ringrift_lake.ingest.records import BadRecord, ImportFileError, TruncatedFileError
 from ringrift_lake.ingest.reference import read_reference_file, record_to_row
 
 __all__ = ["BadRecord", "FileReport", "ImportFileError", "ImportReport", "import_files", "kind_of",
-           "read_legacy_db", "read_reference_file", "record_to_row", "reference_move"]
+           "read_legacy_db", "read_reference_file", "record_to_row", "reference_move", "TruncatedFileError"]

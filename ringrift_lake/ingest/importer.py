@@ -6,7 +6,9 @@ repeated import writes nothing and leaves every table at its version. Bad
 records go to ``quarantine`` (reason ``schema_error``, the raw record as
 payload; key game_id + reason, also insert-only) and are reported by file and
 record. A file that cannot be read at all is reported and skipped; the
-other files are imported.
+other files are imported. A file cut short (a truncated .jsonl.gz) keeps
+every complete line before the cut and is reported as one error naming the
+file and its last complete line (the CLI then exits non-zero).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Iterable, Iterator
 from ringrift_lake import tables
 from ringrift_lake.ingest.legacy_sqlite import SOURCE as LEGACY_SOURCE
 from ringrift_lake.ingest.legacy_sqlite import read_legacy_db
-from ringrift_lake.ingest.records import BadRecord, ImportFileError
+from ringrift_lake.ingest.records import BadRecord, ImportFileError, TruncatedFileError
 from ringrift_lake.ingest.reference import SOURCE as REFERENCE_SOURCE
 from ringrift_lake.ingest.reference import read_reference_file
 from ringrift_lake.location import Lake
@@ -38,6 +40,7 @@ class FileReport:
     quarantined: dict[str, int] = field(default_factory=dict)   # reason -> count (new quarantine rows)
     errors: list[str] = field(default_factory=list)             # "file: record: message"
     failed: bool = False                        # the file could not be read at all
+    truncated_after: int | None = None          # cut short: the last complete line read (and kept)
 
 
 @dataclass
@@ -67,7 +70,8 @@ class ImportReport:
         lines = [f"{'file':<44} {'kind':<9} {'accepted':>8} {'duplicate':>9} {'quarantined':>11}"]
         for f in self.files:
             q = sum(f.quarantined.values())
-            status = "  FAILED" if f.failed else ""
+            status = "  FAILED" if f.failed else f"  TRUNCATED after line {f.truncated_after}" \
+                if f.truncated_after is not None else ""
             lines.append(f"{os.path.basename(f.path):<44} {f.kind:<9} {f.accepted:>8} {f.duplicates:>9} {q:>11}"
                          f"{status}")
         q = self.quarantined
@@ -177,6 +181,9 @@ def import_files(lake: Lake, paths: Iterable[str], batch_size: int = 500) -> Imp
         try:
             for item in _records(path, kind):
                 importer.add(item)
+        except TruncatedFileError as exc:
+            file_report.truncated_after = exc.last_line
+            file_report.errors.append(str(exc))
         except ImportFileError as exc:
             file_report.failed = True
             file_report.errors.append(str(exc))

@@ -11,7 +11,10 @@ last move; DESIGN.md 3b). Mapping:
   dropped, the storage-only keys ``id``, ``timestamp``, ``thinkTime`` and
   ``phase`` dropped; everything else kept as recorded;
 * rules options from the initial state: its ``lpsRoundsRequired`` (the old
-  host rule, normally 3) plus its ``rulesOptions``;
+  host rule, normally 3) plus its ``rulesOptions``; legacy validation counts
+  those R172 rounds for the verdict after the last move but never lets them
+  end the game mid-record (the old canonical turn processor did not declare
+  R172 either);
 * status ``finished`` -> ``completed``; termination reasons renamed to the
   engine's codes where the meaning is the same (``status:completed:elimination``
   -> ``ring_elimination``, ``territory``/``status:completed:territory`` ->

@@ -6,7 +6,8 @@ is quarantined (reason ``schema_error``, with the payload) and named in the
 report by file and record (``line 17`` / ``game 3f2a…``); the file's other
 records are still imported. ``ImportFileError`` means the file cannot be
 read (not gzip, not SQLite, wrong schema): the records read before the
-failure are kept, the other files are imported.
+failure are kept, the other files are imported. ``TruncatedFileError`` (one
+of them) names the last complete line of a file cut short.
 """
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ class ImportFileError(Exception):
     def __init__(self, path: str, message: str):
         super().__init__(f"{path}: {message}")
         self.path = path
+
+
+class TruncatedFileError(ImportFileError):
+    """The file ends in the middle of its data (a gzip stream cut short): every complete line before the
+    cut was read and kept; ``last_line`` is the last of them (0: none)."""
+
+    def __init__(self, path: str, last_line: int, cause: str):
+        where = f"after line {last_line}, the last complete one" if last_line else "before its first complete line"
+        super().__init__(path, f"truncated {where} ({cause}); lines 1..{last_line} were kept")
+        self.last_line = last_line
 
 
 @dataclass

@@ -16,8 +16,8 @@ import os
 import zlib
 from typing import Iterator
 
-from ringrift_lake.ingest.records import (BadRecord, ImportedGame, ImportFileError, check_moves, check_winner,
-                                          require)
+from ringrift_lake.ingest.records import (BadRecord, ImportedGame, ImportFileError, TruncatedFileError,
+                                          check_moves, check_winner, require)
 from ringrift_lake.records.rows import game_row, seat_rows
 
 SOURCE = "import:reference"
@@ -67,7 +67,9 @@ def record_to_row(record: dict) -> dict:
 
 
 def read_reference_file(path: str) -> Iterator[dict | BadRecord]:
-    """Rows and bad records of one JSONL(.gz) file; ImportFileError if it cannot be read at all."""
+    """Rows and bad records of one JSONL(.gz) file. A file that cannot be read at all, or stops being
+    readable part way (``TruncatedFileError`` for a gzip stream cut short), raises ImportFileError once the
+    complete lines before the damage have been yielded; an incomplete last line is never yielded."""
     name = os.path.basename(path)
     last = 0
     try:
@@ -90,11 +92,12 @@ def read_reference_file(path: str) -> Iterator[dict | BadRecord]:
                                 str(exc), line.rstrip("\n"),
                                 game_id=gid if isinstance(gid, str) else f"{name}#L{number}",
                                 config=_config_of(record))
-    except (OSError, EOFError, zlib.error) as exc:
+    except EOFError as exc:            # the gzip stream stops before its end: cut short
+        raise TruncatedFileError(path, last, str(exc)) from exc
+    except (OSError, zlib.error) as exc:
         if last == 0:
             raise ImportFileError(path, f"not a readable JSON-lines file: {exc}") from exc
-        yield BadRecord(path, f"after line {last}", f"file is truncated or corrupt: {exc}", "",
-                        game_id=f"{name}#after-L{last}")
+        raise ImportFileError(path, f"corrupt after line {last} ({exc}); lines 1..{last} were kept") from exc
 
 
 def _config_of(record) -> str | None:

@@ -5,11 +5,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from ringrift_lake import tables
+from ringrift_lake.consolidate import consolidate
 from ringrift_lake.ingest import import_files
 from raw_games_checks import duplicate_ids, raw_rows, replay_failures
 
@@ -109,16 +111,53 @@ def test_a_malformed_jsonl_file_names_file_and_line_and_keeps_the_good_records(l
     assert again.total("accepted") == 0 and again.quarantined == {} and _versions(local_lake) == versions
 
 
-def test_a_truncated_gzip_keeps_the_records_before_the_damage(local_lake, tmp_path):
+@pytest.mark.parametrize("fraction", [0.01, 0.07, 0.5, 0.97])
+def test_a_truncated_gzip_keeps_every_complete_line_and_names_the_last(local_lake, tmp_path, fraction):
     data = (REFERENCE / "hex8_2p.jsonl.gz").read_bytes()
     cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(data[: len(data) // 2])
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    readable = zlib.decompressobj(31).decompress(cut.read_bytes())      # what the cut left
+    complete = readable.count(b"\n")
+    good_ids = [json.loads(line)["gameId"] for line in readable.split(b"\n")[:complete]]
+
     report = import_files(local_lake, [str(cut)])
-    accepted = report.total("accepted")
-    assert 0 < accepted < 30
-    assert len(report.errors) == 1 and "cut.jsonl.gz: after line" in report.errors[0]
-    assert "truncated or corrupt" in report.errors[0]
-    assert tables.read(local_lake, "raw_games").num_rows == accepted
+
+    assert report.total("accepted") == complete
+    assert sorted(r["game_id"] for r in raw_rows(local_lake, ["game_id"])) == sorted(good_ids)
+    where = f"after line {complete}, the last complete one" if complete else "before its first complete line"
+    assert report.errors == [f"{cut}: truncated {where} (Compressed file ended before the end-of-stream marker "
+                             f"was reached); lines 1..{complete} were kept"]
+    assert report.files[0].truncated_after == complete and not report.files[0].failed
+    assert report.quarantined == {} and tables.version(local_lake, "quarantine") is None
+    assert f"TRUNCATED after line {complete}" in report.render()
+
+
+def test_the_import_command_exits_non_zero_on_a_truncated_file(local_lake, lake_env, tmp_path):
+    data = (REFERENCE / "square8_2p.jsonl.gz").read_bytes()
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    done = subprocess.run([sys.executable, "-m", "cli", "import", str(cut)], env=lake_env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stdout.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "cut.jsonl.gz: truncated after line" in errors[0], done.stdout
+    assert len(raw_rows(local_lake, ["game_id"])) > 0
+
+
+def test_the_legacy_databases_get_the_canonical_verdicts(local_lake):
+    report = import_files(local_lake, sorted(str(p) for p in LEGACY.glob("*.db")))
+    assert report.ok and report.total("accepted") == 120
+    result = consolidate(local_lake, workers=1)
+    assert result.games_added == 96
+    assert result.quarantined == {"illegal_move": 2, "result_unconfirmed": 22}
+    games = set(tables.read(local_lake, "games", columns=["game_id"]).column("game_id").to_pylist())
+    assert {"eeb33a0e-5d08-4425-9915-7430195a6f54", "6b91f815-75f3-475c-98ce-4ca3d7af6949"} <= games  # R172 not
+    assert "b29af3f0-47b1-4f40-a63b-edc2c1d2f6fc" in games     # move 158 legal: recovery extraction order
+    quarantine = tables.read(local_lake, "quarantine").to_pylist()
+    past_lps = next(q for q in quarantine if q["game_id"] == "9ab13ecb-340a-4b84-b658-262fabcca625")
+    assert past_lps["reason"] == "result_unconfirmed"            # replayed to its end, where no rule confirms it
+    illegal = [q for q in quarantine if q["reason"] == "illegal_move"]
+    assert sorted(q["detail"].split(":")[1].split()[0] for q in illegal) == ["RR-CANON-R082", "RR-CANON-R122"]
 
 
 def test_unreadable_files_are_reported_and_the_others_imported(local_lake, tmp_path):
