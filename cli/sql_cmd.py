@@ -1,4 +1,7 @@
-"""`ringrift-lake sql`: DuckDB over every lake table (as a view); print a table or write CSV/JSON/Parquet."""
+"""`ringrift-lake sql`: DuckDB over every lake table (as a view); print a table or write CSV/JSON/Parquet.
+
+Read-only by default (``ringrift_lake.query``: only SELECT/EXPLAIN, no file but the lake's data files);
+``--unsafe`` gives the plain DuckDB connection (writes and any file), for local use."""
 from __future__ import annotations
 
 import io
@@ -16,6 +19,8 @@ def register(sub) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--output", help="write to this file (required for parquet; default stdout)")
     p.add_argument("--max-rows", type=int, default=200, help="rows printed in table format (default 200)")
+    p.add_argument("--unsafe", action="store_true",
+                   help="lift the read-only guard: SQL may write files (COPY ...) and read any file; local use only")
     p.set_defaults(func=_run)
 
 
@@ -79,12 +84,15 @@ def _run(args) -> int:
     import duckdb
 
     from ringrift_lake.location import Lake
-    from ringrift_lake.query import connect, fetch_arrow
+    from ringrift_lake.query import ReadOnlyError, connect, fetch_arrow, read_only_query
 
     sql = _query_text(args)
-    con = connect(Lake.from_env())
+    con = connect(Lake.from_env(), lockdown=not args.unsafe)
     try:
-        table = fetch_arrow(con, sql)
+        table = fetch_arrow(con, sql) if args.unsafe else read_only_query(con, sql)
+    except ReadOnlyError as exc:
+        print(f"query refused: {exc}; --unsafe lifts this for local use", file=sys.stderr)
+        return 2
     except duckdb.Error as exc:
         print(f"query failed: {exc}", file=sys.stderr)
         return 2

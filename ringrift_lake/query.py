@@ -6,6 +6,14 @@ column comes from the hive path. Tables that do not exist yet are empty
 views with the right columns, so queries never fail on a young lake. On S3
 the bundled httpfs extension is loaded from its wheel (no downloads) and a
 secret is made from the lake's storage options.
+
+``connect(lake, lockdown=True)`` is for SQL typed by people (``ringrift-lake
+sql``): once the views exist, DuckDB may open only the lake's live data files
+(``allowed_paths``, external access off) and the configuration is locked, so
+no statement can read other files or turn that off; ``read_only_query``
+then runs only SELECT and EXPLAIN statements (COPY, ATTACH, SET, INSERT ...
+are refused before they run), because a COPY could overwrite a data file
+DuckDB is allowed to read.
 """
 from __future__ import annotations
 
@@ -59,9 +67,17 @@ def _view_sql(name: str, uris: list[str]) -> str:
             f"read_parquet({files}, hive_partitioning = {hive}, union_by_name = true)")
 
 
-def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | None = None
-            ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with a view per lake table (optionally pinned to Delta versions)."""
+READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+class ReadOnlyError(ValueError):
+    """A statement that is not a query, given to a read-only connection."""
+
+
+def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | None = None,
+            lockdown: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per lake table (optionally pinned to Delta versions); ``lockdown``:
+    no file but the lake's data files can be opened and no setting changed (see the module docstring)."""
     con = duckdb.connect()
     # Delta data files are immutable, so their Parquet footers can be cached across queries.
     con.execute("SET parquet_metadata_cache = true")
@@ -70,6 +86,7 @@ def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | N
     if lake.is_s3:
         _attach_s3(con, lake)
     versions = versions or {}
+    allowed: list[str] = []
     for name, spec in TABLES.items():
         uris = tables.file_uris(lake, name, versions.get(name))
         if uris:
@@ -77,7 +94,28 @@ def connect(lake: Lake, versions: dict[str, int] | None = None, threads: int | N
         else:
             con.register(f"_empty_{name}", spec.schema.empty_table())
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_empty_{name}"')
+        allowed += uris
+    if lockdown:
+        con.execute(f"SET allowed_paths = [{', '.join(_quote(u) for u in allowed)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
+
+
+def read_only_query(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """The result of the last statement of ``sql``, when every statement is a SELECT or EXPLAIN;
+    ReadOnlyError naming the first other kind, before anything runs."""
+    statements = con.extract_statements(sql)
+    if not statements:
+        raise ReadOnlyError("no SQL statement given")
+    for statement in statements:
+        kind = str(statement.type).rsplit(".", 1)[-1]
+        if kind not in READ_ONLY_STATEMENTS:
+            raise ReadOnlyError(f"{kind} statements are not allowed: the lake is read-only here "
+                                f"(only {' and '.join(READ_ONLY_STATEMENTS)})")
+    for statement in statements[:-1]:
+        con.execute(statement).fetchall()
+    return fetch_arrow(con, statements[-1].query)
 
 
 def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pa.Table:
