@@ -16,6 +16,7 @@ from pydantic import Field
 from ringrift_lake.data_progress import DEFAULT_MIN_SAMPLES, DEFAULT_RATIO
 from ringrift_lake.fleet.allocation import AllocationRule
 from ringrift_lake.location import Lake
+from ringrift_lake.promotion.decision import MIN_RATE_VS_HEURISTIC, MIN_RATE_VS_RANDOM
 from training.settings import DEFAULT_BLOCKS, DEFAULT_CHANNELS, TrainSettings
 
 
@@ -81,17 +82,22 @@ class TrainResource(dg.ConfigurableResource):
     max_steps: int | None = Field(default=None, description="stop after this many optimizer steps (none = no limit)")
     val_fraction: float = Field(default=_TRAIN.val_fraction, description="share of games held out for validation")
     device: str = Field(default=_TRAIN.device, description="auto (CUDA when present) | cpu | cuda")
+    transfer: bool = Field(default=True, description="a 3/4-player config without a network champion starts "
+                                                     "from the board's 2-player champion (ringrift_lake.lineage)")
 
     def settings(self, config: str, **more) -> TrainSettings:
-        """The TrainSettings of a run for `config` (`more`: other TrainSettings fields, e.g. init)."""
-        knobs = {name: getattr(self, name) for name in type(self).model_fields}
-        return TrainSettings(config=config, **knobs, **more)
+        """The TrainSettings of a run for `config` (`more`: other TrainSettings fields, e.g. init; they win)."""
+        names = {f.name for f in dataclasses.fields(TrainSettings)}
+        knobs = {name: getattr(self, name) for name in type(self).model_fields if name in names}
+        return TrainSettings(**{**knobs, **more, "config": config})
 
 
 class EvalSettings(dg.ConfigurableResource):
     games_per_opponent: int = Field(default=40, description="gauntlet games against each opponent")
     workers: int = Field(default=0, description="gauntlet worker processes (0 = inside the run's process)")
     min_games: int = Field(default=40, description="games per opponent the promotion rule needs")
+    min_rate_vs_random: float = Field(default=MIN_RATE_VS_RANDOM, description="promotion gate vs random")
+    min_rate_vs_heuristic: float = Field(default=MIN_RATE_VS_HEURISTIC, description="promotion gate vs heuristic")
     max_moves: int = Field(default=0, description="end a gauntlet game unfinished after this many moves "
                                                   "(0 = twice the board's longest plausible game)")
 
@@ -148,6 +154,23 @@ def scheduler_policy_from_env() -> SchedulerPolicy:
                            refresh_s=env_int("RINGRIFT_SCHEDULER_REFRESH_S", 600))
 
 
+class LoopResource(dg.ConfigurableResource):
+    """The generation loop run by the `generation_sensor`: which configs, how many generations in all, and
+    its knobs (`training.generations.settings.LoopSettings` fields as JSON, crossing unchanged)."""
+
+    configs: list[str] = Field(default=[], description="configs the loop runs (none: the loop is off)")
+    generations: int = Field(default=0, description="generations per config in all (0: the loop is off)")
+    settings_json: str = Field(default="{}", description="LoopSettings fields, e.g. {\"budget\": 64}")
+
+    def settings(self, config: str):
+        import json
+
+        from ringrift_lake.knobs import from_dict
+        from training.generations.settings import LoopSettings
+
+        return from_dict(LoopSettings, {**json.loads(self.settings_json or "{}"), "config": config})
+
+
 def default_resources() -> dict:
     """The resources of the code location; RINGRIFT_* variables override the defaults."""
     return {
@@ -165,7 +188,8 @@ def default_resources() -> dict:
             blocks=env_int("RINGRIFT_TRAIN_BLOCKS", DEFAULT_BLOCKS),
             max_steps=env_int("RINGRIFT_TRAIN_MAX_STEPS", 0) or None,
             val_fraction=env_float("RINGRIFT_TRAIN_VAL_FRACTION", _TRAIN.val_fraction),
-            device=os.environ.get("RINGRIFT_TRAIN_DEVICE", _TRAIN.device)),
+            device=os.environ.get("RINGRIFT_TRAIN_DEVICE", _TRAIN.device),
+            transfer=os.environ.get("RINGRIFT_TRAIN_TRANSFER", "1") not in ("0", "false", "no")),
         "evaluation": EvalSettings(
             games_per_opponent=env_int("RINGRIFT_GAUNTLET_GAMES", 40),
             workers=env_int("RINGRIFT_GAUNTLET_WORKERS", 0),
@@ -176,5 +200,9 @@ def default_resources() -> dict:
             min_samples=DEFAULT_MIN_SAMPLES,
             cooldown_s=env_int("RINGRIFT_RETRAIN_COOLDOWN_S", 3600)),
         "scheduler": scheduler_policy_from_env(),
+        "loop": LoopResource(
+            configs=[c for c in (os.environ.get("RINGRIFT_LOOP_CONFIGS") or "").split(",") if c],
+            generations=env_int("RINGRIFT_LOOP_GENERATIONS", 0),
+            settings_json=os.environ.get("RINGRIFT_LOOP_SETTINGS", "{}")),
         "pipes": dg.PipesSubprocessClient(),
     }

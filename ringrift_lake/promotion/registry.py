@@ -131,7 +131,7 @@ def _attempt(lake: Lake, config: str, model_id: str, rules: PromotionRules, atte
     champion_player = player_id_of_registry(champ_row["model_id"]) if champ_row else None
     matches, matches_version = config_matches(lake, config)
     candidate_player = parse_player(player_id(model_id)).with_budget(budget).player_id
-    if champion_player is not None:
+    if champion_player is not None and not parse_player(champion_player).is_builtin:
         champion_player = parse_player(champion_player).with_budget(budget).player_id
     decision = decide(matches, candidate_player, champion_player, rules)
     record = dict(decision.as_dict(), rules=rules.as_dict(), matches_version=matches_version, budget=budget,
@@ -154,9 +154,9 @@ def promote(lake: Lake, config: str, model_id: str, rules: PromotionRules = Prom
             budget: int | None = None) -> PromotionResult:
     """Decide on `model_id` (a model id, or `heuristic`/`random`) for `config` and record it atomically.
 
-    With `budget`, the decision reads the games of the model and of the champion as search players
-    (`gumbel<budget>:model:<id>` against `gumbel<budget>:<champion>`, and against the baselines): the
-    generation loop promotes on strength at its search budget.
+    With `budget`, the decision reads the games of the model as a search player (`gumbel<budget>:model:<id>`)
+    against the champion's network at the same budget (a built-in champion, the one-ply heuristic, plays
+    as itself) and against the baselines: the generation loop promotes on strength at its search budget.
 
     `before_commit(attempt)` is called between deciding and committing (tests use it to hold one
     promotion there while another commits, to exercise the conflict path deterministically).

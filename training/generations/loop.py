@@ -36,8 +36,7 @@ def run_generation(lake: Lake, s: LoopSettings, generation: int, run_id: str, re
     times, t = {}, time.perf_counter()
     run_seed = s.seed + int(uuid.UUID(run_id).int % 1_000_000)
     champion = steps.champion_player(lake, s.config)
-    player = s.bootstrap if generation == 0 and s.bootstrap else f"gumbel{s.budget}:{champion}"
-    played = steps.play_generation(lake, s, player, generation, resign_threshold, run_seed)
+    played = steps.play_generation(lake, s, champion, generation, resign_threshold, run_seed)
     t = _stage(times, "selfplay", t)
     consolidate(lake, [s.config], workers=1)
     t = _stage(times, "consolidate", t)
@@ -65,7 +64,7 @@ def run_generation(lake: Lake, s: LoopSettings, generation: int, run_id: str, re
     row = {
         "config": s.config, "generation": generation, "run_id": run_id, "model_id": trained.model_id,
         "parent_model_id": trained.parent_model_id, "promoted": decision.decision.promoted,
-        "champion": decision.champion, "selfplay_player": played.results[0][1][0] if played.results else player,
+        "champion": decision.champion, "selfplay_player": played.results[0][1][0] if played.results else None,
         "selfplay_games": played.games_written, "selfplay_games_per_s": played.games_per_s,
         "selfplay_evals_per_s": played.search.evaluations / max(played.seconds, 1e-9),
         "dataset_id": dataset["dataset_id"], "window_samples": int(dataset["sample_count"]), "new_samples": new,

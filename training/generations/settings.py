@@ -20,8 +20,11 @@ class LoopSettings(WindowRule, ResignRule):
     config: str = knob("", "e.g. square8_2p", required=True)
     budget: int = knob(64, "search simulations per move: selfplay and the gauntlet against the champion")
     games_per_generation: int = knob(400, "selfplay games per generation")
-    bootstrap: str = knob("", "selfplay player of generation 0 (default: the champion's search, "
-                              "gumbel<budget>:heuristic on a fresh lake), e.g. gumbel16:heuristic")
+    bootstrap: str = knob("heuristic", "selfplay player while no network is champion (generation 0): the "
+                                       "heuristic, or heuristic search such as gumbel16:heuristic")
+    bootstrap_games: int = knob(1000, "selfplay games of a generation while no network is champion")
+    bootstrap_opening_plies: int = knob(8, "random opening plies of those games (the heuristic is nearly "
+                                           "deterministic: this varies them)")
     cheap_budget: int = knob(16, "playout-cap randomisation: the cheap search's budget (0 = every search full)")
     full_search_prob: float = knob(0.25, "share of plies with a full search (the policy targets)")
     sample_plies: int = knob(16, "selfplay plies sampled from the improved policy (then its best move)")

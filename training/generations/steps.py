@@ -42,12 +42,24 @@ def selfplay_options(s: LoopSettings, resign_threshold: float | None) -> PlayOpt
                        no_resign_share=s.no_resign_share)
 
 
-def play_generation(lake: Lake, s: LoopSettings, player: str, generation: int, resign_threshold: float | None,
+def champion_search(s: LoopSettings, champion: str) -> str:
+    """The champion as the loop plays it: its network with search at the loop's budget; a built-in
+    champion (the one-ply heuristic of a fresh lake) plays as itself."""
+    return f"gumbel{s.budget}:{champion}" if champion.startswith("model:") else champion
+
+
+def play_generation(lake: Lake, s: LoopSettings, champion: str, generation: int, resign_threshold: float | None,
                     run_seed: int):
-    """Selfplay of one generation (the players' seats: every seat the same search player)."""
+    """Selfplay of one generation: the champion's search in every seat; while no network is champion,
+    the bootstrap player (the heuristic, with random openings for variety)."""
     threshold = resign_threshold if _two_players(s.config) else None
-    return run_selfplay(lake, s.config, s.games_per_generation, player=player, workers=s.workers,
-                        seed=run_seed * 1000 + generation, options=selfplay_options(s, threshold), progress=True)
+    seed = run_seed * 1000 + generation
+    if not champion.startswith("model:"):
+        return run_selfplay(lake, s.config, s.bootstrap_games, player=s.bootstrap, workers=s.workers, seed=seed,
+                            options=selfplay_options(s, threshold), opening_plies=s.bootstrap_opening_plies,
+                            progress=True)
+    return run_selfplay(lake, s.config, s.games_per_generation, player=champion_search(s, champion),
+                        workers=s.workers, seed=seed, options=selfplay_options(s, threshold), progress=True)
 
 
 def _two_players(config: str) -> bool:
@@ -121,9 +133,8 @@ def evaluate_candidate(lake: Lake, s: LoopSettings, model_id: str, champion: str
     from training.gauntlet import run_gauntlet
 
     search, raw = f"gumbel{s.budget}:model:{model_id}", f"model:{model_id}"
-    champion_search = f"gumbel{s.budget}:{champion}"
     seed = run_seed * 1000 + generation
-    plays = [(search, [champion_search], s.gauntlet_games), (search, ["random", "heuristic"], s.baseline_games),
+    plays = [(search, [champion_search(s, champion)], s.gauntlet_games), (search, ["random", "heuristic"], s.baseline_games),
              (raw, ["heuristic"] + ([champion] if champion.startswith("model:") else []), s.baseline_games)]
     results = {}
     for candidate, opponents, games in plays:

@@ -30,10 +30,12 @@ def run_selfplay(lake: Lake, config: str, games: int, player: str = "random", wo
                  seed: int | None = None, batch_size: int = 50, source: str = "selfplay",
                  players: list[str] | None = None, options: PlayOptions = SELFPLAY_OPTIONS,
                  max_moves: int | None = None, progress: bool = True, flush_seconds: float = 5.0,
-                 max_restarts: int = 3, journal: str | None = None, raise_on_failure: bool = True) -> PlayReport:
+                 max_restarts: int = 3, journal: str | None = None, raise_on_failure: bool = True,
+                 opening_plies: int = 0) -> PlayReport:
     """Play `games` games of `config` and append them to raw_games (see the module docstring).
 
-    `players` names one player per seat (overrides `player`); `workers=0` plays in this process.
+    `players` names one player per seat (overrides `player`); `workers=0` plays in this process;
+    `opening_plies` random moves (seeded by the game) start every game.
     """
     num_players = parse_config(config).num_players
     if games < 0:
@@ -43,7 +45,8 @@ def run_selfplay(lake: Lake, config: str, games: int, player: str = "random", wo
         raise ValueError(f"{config}: {len(names)} players given for {num_players} seats")
     resolved = {name: resolve_player(lake, config, name) for name in set(names)}
     run_seed = run_seed_for(seed, [resolved[n].player_id for n in names])
-    plan = selfplay_plan(config, [resolved[n] for n in names], games, run_seed, source, options, max_moves)
+    plan = replace(selfplay_plan(config, [resolved[n] for n in names], games, run_seed, source, options, max_moves),
+                   opening_plies=opening_plies)
     return run_plan(lake, plan, workers=workers, batch_size=batch_size, flush_seconds=flush_seconds,
                     progress=progress, max_restarts=max_restarts, journal=journal, raise_on_failure=raise_on_failure)
 
