@@ -30,6 +30,31 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, tampered with, or not the one the caller needs."""
 
 
+class UnknownModelError(CheckpointError, LookupError):
+    """A model id the lake knows nothing about (no `models` row, no checkpoint in the layout)."""
+
+
+def _config_of_id(model_id: str) -> str | None:
+    from engine import CONFIGS
+
+    head = model_id.split("-", 1)[0]
+    return head if head in CONFIGS else None
+
+
+def unknown_model_message(lake, model_id: str, config: str | None = None) -> str:
+    """"no model X for C; known models: ..." (the newest ten of the config, or of the lake without one)."""
+    import pyarrow.compute as pc
+
+    from ringrift_lake import tables
+
+    config = config or _config_of_id(model_id)
+    rows = tables.read(lake, "models", columns=["model_id", "config"],
+                       filter=None if config is None else pc.field("config") == config)
+    names = sorted(rows.column("model_id").to_pylist())
+    listed = ", ".join(names[-10:]) if names else "none yet"
+    return f"no model {model_id!r} {f'for {config}' if config else 'in the lake'}; known models: {listed}"
+
+
 @dataclass(frozen=True)
 class SavedCheckpoint:
     model_id: str
@@ -122,10 +147,22 @@ def resolve_uri(lake, model_ref: str) -> str:
     return checkpoint_uri(lake, model_ref.split("-", 1)[0], model_ref)
 
 
+def _is_path(model_ref: str) -> bool:
+    return model_ref.endswith((".json", ".safetensors")) or "/" in model_ref
+
+
 def read_meta(lake, model_ref: str) -> dict:
+    """The checkpoint's metadata; UnknownModelError (naming the known models, not a file) for a model id
+    the lake has no checkpoint of."""
     weights_uri = resolve_uri(lake, model_ref)
     fs, path = _fs_path(lake, weights_uri)
-    meta = json.loads(_read(fs, path[: -len(".safetensors")] + ".json", "metadata"))
+    try:
+        text = _read(fs, path[: -len(".safetensors")] + ".json", "metadata")
+    except CheckpointError:
+        if _is_path(model_ref) or lake is None:
+            raise
+        raise UnknownModelError(unknown_model_message(lake, model_ref)) from None
+    meta = json.loads(text)
     if meta.get("format") != FORMAT:
         raise CheckpointError(f"{weights_uri}: unknown checkpoint format {meta.get('format')!r}")
     return meta
@@ -136,7 +173,7 @@ def load(lake, model_ref: str, *, expect_board: str | None = None, expect_config
          device: str | torch.device = "cpu") -> LoadedCheckpoint:
     """Loads and verifies a checkpoint; raises CheckpointError saying what is wrong."""
     weights_uri = resolve_uri(lake, model_ref)
-    meta = read_meta(lake, weights_uri)
+    meta = read_meta(lake, model_ref)
     fs, path = _fs_path(lake, weights_uri)
     weights = _read(fs, path, "weights")
     actual = hashlib.sha256(weights).hexdigest()

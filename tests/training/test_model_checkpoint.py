@@ -81,7 +81,8 @@ def test_mismatched_checkpoints_are_refused_with_the_reason(tmp_path):
 
 
 def test_missing_checkpoint_is_a_clear_error(tmp_path):
-    with pytest.raises(CheckpointError, match="cannot read checkpoint metadata"):
+    with pytest.raises(checkpoint.UnknownModelError, match="no model 'square8_2p-20260101T000000-deadbeef' for "
+                                                           "square8_2p; known models: none yet"):
         checkpoint.load(Lake.at(str(tmp_path)), "square8_2p-20260101T000000-deadbeef")
 
 
@@ -111,7 +112,7 @@ def test_a_model_id_is_found_through_its_models_row(local_lake):
 
     saved = checkpoint.save(local_lake, small_model(), config="square8_2p", encoder_version="enc-1", dataset_id=None,
                             model_id="my-experiment", weights_uri=local_lake.uri("elsewhere", "exp.safetensors"))
-    with pytest.raises(CheckpointError, match="cannot read checkpoint metadata"):
+    with pytest.raises(CheckpointError, match="no model 'my-experiment' in the lake"):   # no row: unknown
         checkpoint.load(local_lake, "my-experiment")
     tables.append(local_lake, "models", [{"model_id": "my-experiment", "config": "square8_2p", "status": "candidate",
                                           "checkpoint_uri": saved.weights_uri, "sha256": saved.sha256}])
