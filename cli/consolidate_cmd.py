@@ -12,6 +12,9 @@ def register(sub) -> None:
                    help="only this config, e.g. square8_2p (repeatable; default: every config)")
     p.add_argument("--workers", type=int, default=None,
                    help="replay processes (default: one per CPU; small batches replay in-process)")
+    p.add_argument("--repair", action="store_true",
+                   help="first remove exact duplicate rows from games/moves/quarantine (left by overlapping runs "
+                        "of older versions) and report them; differing copies are reported and left")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_run)
 
@@ -35,10 +38,17 @@ def _run(args) -> int:
     from ringrift_lake.location import Lake
 
     lake = Lake.from_env()
+    repaired = None
+    if args.repair:
+        from ringrift_lake.consolidate import repair_duplicates
+
+        repaired = repair_duplicates(lake)
     report = consolidate(lake, configs=args.configs, workers=args.workers, progress=_Progress())
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps({**report.as_dict(), **({"repair": repaired.as_dict()} if repaired else {})}, indent=2))
     else:
         print(f"lake {lake.describe()}")
+        if repaired:
+            print(repaired.render())
         print(report.render())
     return 0

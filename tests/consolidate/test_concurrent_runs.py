@@ -100,3 +100,23 @@ def test_repair_removes_planted_exact_duplicates_and_reports_them(local_lake):
     kept = {g["game_id"]: g["ingest_seq"] for g in games.to_pylist() if g["game_id"] in twice}
     assert max(kept.values()) <= top                                 # the first-numbered copy stays
     assert repair_duplicates(local_lake).removed == 0
+
+
+def test_consolidate_repair_reports_and_removes_duplicates(local_lake, capsys):
+    from cli import main as cli_main
+
+    base, _, _ = _batches()
+    write(local_lake, base)
+    consolidate(local_lake, workers=1)
+    ids = sorted(tables.read(local_lake, "games", columns=["game_id"]).column("game_id").to_pylist())[:2]
+    tables.append(local_lake, "games", _copies(local_lake, "games", ids, ingest_seq=lambda t: pa.array(
+        [100, 101], pa.int64())))
+    tables.append(local_lake, "moves", _copies(local_lake, "moves", ids))
+
+    assert cli_main(["consolidate", "--repair"]) == 0
+    out = capsys.readouterr().out
+    assert "repair games       removed 2 duplicate rows of 2 games" in out
+    moves = _copies(local_lake, "moves", ids).num_rows
+    assert f"repair moves       removed {moves} duplicate rows of 2 games" in out
+    assert "nothing new in raw_games" in out
+    assert [r.name for r in run_checks(local_lake) if r.blocks] == []
