@@ -30,6 +30,7 @@ COMMANDS = (
     "match_cmd",
     "loop_cmd",
     "generations_cmd",
+    "models_cmd",
     "elo_cmd",
     "evaluate_cmd",
     "promote_cmd",

@@ -21,8 +21,12 @@ from training.play import PlayOptions, run_selfplay
 
 
 def champion_player(lake: Lake, config: str) -> str:
-    """The champion's player id (`heuristic` or `model:<id>`); a fresh lake gets the heuristic agent,
-    promoted over random, as its first champion (generation 0 is bootstrapped from it)."""
+    """The champion's player id (`heuristic` or `model:<id>`). A fresh lake starts from the shipped
+    champion of the config (models/), else from the heuristic agent promoted over random (generation 0
+    is then bootstrapped from heuristic selfplay)."""
+    from training.shipped import ensure_shipped_champion
+
+    ensure_shipped_champion(lake, config)            # the shipped champion, when one ships for the config
     row = current_champion(lake, config)
     if row is None:
         from training.gauntlet import run_gauntlet

@@ -60,7 +60,12 @@ def resolve_player(lake: Lake, config: str, text: str) -> Player:
     """The canonical player of `text` (`ringrift_lake.players` syntax): `champion` replaced by the config's
     champion, a checkpoint path by its model id (the path kept for loading). Checks that a network
     player's checkpoint exists, was made for this config and by this code's encoder."""
-    spec = resolve_champion(lake, config, parse_player(text))
+    spec = parse_player(text)
+    if spec.needs_champion:
+        from training.shipped import ensure_shipped_champion
+
+        ensure_shipped_champion(lake, config)        # a fresh lake starts from the shipped champion, if any
+    spec = resolve_champion(lake, config, spec)
     ref = spec.model_ref
     if ref is None:
         return Player(spec.player_id)
