@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import time
 
 
 def _run(barrier, results) -> None:
@@ -21,7 +23,13 @@ def run_together(n: int, timeout_s: float = 240) -> list[dict]:
     processes = [ctx.Process(target=_run, args=(barrier, results)) for _ in range(n)]
     for process in processes:
         process.start()
-    reports = [results.get(timeout=timeout_s) for _ in processes]
+    reports, deadline = [], time.monotonic() + timeout_s
+    while len(reports) < n:
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            assert not failed and time.monotonic() < deadline, f"consolidation processes failed: {failed}"
     for process in processes:
         process.join(timeout=30)
     assert [p.exitcode for p in processes] == [0] * n, [p.exitcode for p in processes]
