@@ -3,9 +3,11 @@
 Deduplicates by game_id, replays every game in the engine (strict for our
 own games, legacy for imports), writes valid games and their moves, and
 quarantines the rest with a reason code. Idempotent: running it again with
-nothing new changes nothing. The op sits in the pool `consolidate` (one op at a
-time, `dagster_home/dagster.yaml`): two consolidations of one config at once
-could both insert the same new games, so runs never overlap.
+nothing new changes nothing. Safe under any concurrency by the table protocol
+itself (every commit lands on the version its rows were checked against, see
+`ringrift_lake.consolidate.run`), so CLI runs, other machines and other Dagster
+instances may consolidate at the same time; the op's pool `consolidate`
+(`dagster_home/dagster.yaml`) only limits the load on one instance.
 """
 import dagster as dg
 
