@@ -13,6 +13,7 @@ import os
 import dagster as dg
 from pydantic import Field
 
+from assets.launchers import TrainLauncher
 from ringrift_lake.data_progress import DEFAULT_MIN_SAMPLES, DEFAULT_RATIO
 from ringrift_lake.fleet.allocation import AllocationRule
 from ringrift_lake.location import Lake
@@ -204,5 +205,6 @@ def default_resources() -> dict:
             configs=[c for c in (os.environ.get("RINGRIFT_LOOP_CONFIGS") or "").split(",") if c],
             generations=env_int("RINGRIFT_LOOP_GENERATIONS", 0),
             settings_json=os.environ.get("RINGRIFT_LOOP_SETTINGS", "{}")),
+        "train_launcher": TrainLauncher.from_env(),
         "pipes": dg.PipesSubprocessClient(),
     }

@@ -133,7 +133,9 @@ def champion(context: dg.AssetExecutionContext, config: CandidateConfig, lake: L
     cfg = context.partition_key
     the_lake = lake.lake()
     model_id = resolve_candidate(the_lake, cfg, config.model_id)
-    result = promote(the_lake, cfg, model_id, PromotionRules(min_games=evaluation.min_games))
+    rules = PromotionRules(min_games=evaluation.min_games, min_rate_vs_random=evaluation.min_rate_vs_random,
+                           min_rate_vs_heuristic=evaluation.min_rate_vs_heuristic)
+    result = promote(the_lake, cfg, model_id, rules)
     decision = result.decision
     context.log.info(f"{cfg}: {model_id} -> {decision.outcome}; champion {result.champion}")
     return dg.MaterializeResult(
