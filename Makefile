@@ -23,9 +23,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/install_chromium.sh
+	bash scripts/install_postgres.sh
 	$(PY) -m pytest -m "not slow" --timeout=900
 
 test-slow: $(STAMP)
+	bash scripts/install_postgres.sh
 	$(PY) -m pytest -m slow --timeout=3600
 
 ui: $(STAMP)
@@ -37,6 +39,8 @@ bench: $(STAMP)
 	$(PY) bench/export.py
 	$(PY) bench/train.py
 	$(PY) bench/gauntlet.py
+	$(PY) bench/fleet.py --quick
+	$(PY) bench/boards.py
 
 clean-lake:
 	rm -rf lake
