@@ -29,7 +29,7 @@ def test_the_engine_and_the_lake_import_neither_torch_nor_dagster_and_training_n
 
 
 LAKE_COMMANDS = [["status"], ["check"], ["consolidate"], ["sql", "SELECT count(*) AS n FROM games"],
-                 ["maintenance"], ["elo", "--config", "square8_2p"], ["--help"]]
+                 ["maintenance"], ["elo", "--config", "square8_2p"], ["fleet"], ["--help"]]
 
 
 @pytest.mark.parametrize("argv", LAKE_COMMANDS, ids=lambda a: a[0])
