@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from training.generations.resign import ResignRule, WouldResign, false_positive_rate, next_threshold
+from training.generations.resign import NEVER, ResignRule, WouldResign, false_positive_rate, next_threshold
 from training.generations.settings import LoopSettings
 from training.generations.window import WindowRule, step_budget, window_samples
 
@@ -34,10 +34,11 @@ def test_false_positives_are_the_would_be_resigners_that_won():
     seats = [WouldResign(-0.99, False)] * 18 + [WouldResign(-0.97, True)] + [WouldResign(-0.5, True)] * 30
     assert false_positive_rate(seats, -0.95) == (1 / 19, 19)
     rule = ResignRule(resign_target_fp=0.05, resign_lowest=-0.995, resign_highest=-0.6)
+    assert NEVER == -1.0
     assert next_threshold(seats, rule, -0.9) == -0.97          # highest threshold whose rate stays <= 5%
     assert false_positive_rate(seats, next_threshold(seats, rule, -0.9))[0] <= 0.05
     assert next_threshold([WouldResign(0.3, True)], rule, -0.9) == -0.9   # nothing fell that low: keep it
-    assert next_threshold([WouldResign(-0.99, True)] * 3, rule, -0.9) == -0.995   # all wrong: most careful
+    assert next_threshold([WouldResign(-0.99, True)] * 3, rule, -0.9) == NEVER   # every level wrong: stop resigning
 
 
 def test_at_least_ten_percent_of_games_may_not_resign():

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from ringrift_lake.knobs import knob
 
 
+NEVER = -1.0    # a threshold no value is below: nobody resigns
+
+
 @dataclass(frozen=True)
 class ResignRule:
-    resign_threshold: float = knob(-0.95, "first resignation threshold on the mover's root value (-1 = never)")
+    resign_threshold: float = knob(-0.99, "first resignation threshold on the mover's root value (-1 = never)")
     no_resign_share: float = knob(0.2, "share of games that may not resign (they measure false positives)")
     resign_target_fp: float = knob(0.05, "highest false-positive rate the threshold may cause")
     resign_lowest: float = knob(-0.995, "the resignation threshold never goes below this")
-    resign_highest: float = knob(-0.6, "nor above this")
+    resign_highest: float = knob(-0.8, "nor above this")
 
     def __post_init__(self):
         if not 0.1 <= self.no_resign_share <= 1.0:
@@ -42,7 +45,8 @@ def false_positive_rate(seats: list[WouldResign], threshold: float) -> tuple[flo
 
 def next_threshold(seats: list[WouldResign], rule: ResignRule, current: float) -> float:
     """The highest threshold in [lowest, highest] whose false-positive rate on `seats` is within the target;
-    `lowest` when none is; the current one kept when the games say nothing (no seat fell that low)."""
+    NEVER (no resignation) when none is; the current one kept when the games say nothing (no seat fell
+    that low)."""
     candidates = sorted({round(s.lowest_value, 4) for s in seats} | {rule.resign_lowest, rule.resign_highest}, reverse=True)
     evidence = False
     for t in candidates:
@@ -52,7 +56,7 @@ def next_threshold(seats: list[WouldResign], rule: ResignRule, current: float) -
         evidence = evidence or count > 0
         if count and rate <= rule.resign_target_fp:
             return t
-    return rule.resign_lowest if evidence else max(rule.resign_lowest, min(current, rule.resign_highest))
+    return NEVER if evidence else max(rule.resign_lowest, min(current, rule.resign_highest))
 
 
 def would_resign_seats(rows: list[dict], may_resign) -> list[WouldResign]:

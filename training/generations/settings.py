@@ -36,7 +36,7 @@ class LoopSettings(WindowRule, ResignRule):
     batch_size: int = knob(256, "positions per optimizer step")
     lr: float = knob(2e-3, "peak learning rate")
     max_epochs: int = knob(8, "passes over the window at most (the reuse cap usually stops training first)")
-    gauntlet_games: int = knob(100, "games of the candidate against the champion, both at --budget")
+    gauntlet_games: int = knob(80, "games of the candidate against the champion, both at --budget")
     baseline_games: int = knob(40, "games against random and the heuristic (search and raw policy each)")
     significance: float = knob(0.05, "promotion: one-sided sign-test level against the champion")
     min_rate_vs_heuristic: float = knob(0.6, "promotion: the search candidate's least score against the heuristic")

@@ -138,7 +138,9 @@ def evaluate_candidate(lake: Lake, s: LoopSettings, model_id: str, champion: str
 
     search, raw = f"gumbel{s.budget}:model:{model_id}", f"model:{model_id}"
     seed = run_seed * 1000 + generation
-    plays = [(search, [champion_search(s, champion)], s.gauntlet_games), (search, ["random", "heuristic"], s.baseline_games),
+    rival = champion_search(s, champion)
+    baselines = [b for b in ("random", "heuristic") if b != rival]     # a built-in champion is played once
+    plays = [(search, [rival], s.gauntlet_games), (search, baselines, s.baseline_games),
              (raw, ["heuristic"] + ([champion] if champion.startswith("model:") else []), s.baseline_games)]
     results = {}
     for candidate, opponents, games in plays:
