@@ -12,7 +12,7 @@ from ringrift_lake.consolidate.run import consolidate
 # Every reason a game can be quarantined with: screening and replay codes, then the blocking check names.
 QUARANTINE_REASONS = (
     "schema_error", "not_finished", "duplicate_conflict", "illegal_move", "result_mismatch",
-    "result_unconfirmed", *(check.name for check in CHECKS if check.quarantines),
+    "result_unconfirmed", "bad_search_target", *(check.name for check in CHECKS if check.quarantines),
 )
 
 __all__ = ["ConsolidateReport", "QUARANTINE_REASONS", "RepairReport", "consolidate", "repair_duplicates"]

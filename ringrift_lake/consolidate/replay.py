@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Iterator, NamedTuple
 
+from ringrift_lake.consolidate.search_check import REASON as SEARCH_REASON, search_problem
 from ringrift_lake.worker_pool import ordered_map
 
 # GameCheck codes -> quarantine reasons (a move that cannot be read is a schema error).
@@ -25,6 +26,7 @@ class ReplayTask(NamedTuple):
     winner: int | None
     reason: str | None
     mode: str                   # strict | legacy
+    search: list | None = None  # per-ply search entries (raw_games.search), checked against the replay
 
 
 class ReplayResult(NamedTuple):
@@ -76,6 +78,11 @@ def replay(task: ReplayTask) -> ReplayResult:
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         return _rejected("schema_error", None, f"replay could not start: {exc}")
     reason = None if check.ok else REASON_FOR_CODE.get(check.code, check.code)
+    if reason is None and task.search:
+        problem = search_problem(task.board_type, task.num_players, [move_from_json(m, geometry) for m in moves],
+                                 task.search, options)
+        if problem is not None:
+            return ReplayResult(SEARCH_REASON, *problem, *columns)
     return ReplayResult(reason, check.ply, check.detail, *columns)
 
 

@@ -102,3 +102,31 @@ def test_a_resignation_by_the_wrong_player_is_refused():
     assert not check.ok and "player 1, who was to move" in check.detail
     assert validate_game("square8", 2, [], expected_status="completed", expected_winner=2,
                          expected_reason="resignation").ok
+
+
+def test_bad_search_targets_are_quarantined_with_the_ply(local_lake):
+    from ringrift_lake.records import write_raw_games
+
+    run_selfplay(local_lake, CONFIG, 3, player="gumbel4:heuristic", workers=0, seed=8, progress=False)
+    rows = tables.read(local_lake, "raw_games").to_pylist()
+    tampered = []
+    for k, row in enumerate(rows):
+        ply = next(i for i, e in enumerate(row["search"]) if e is not None)
+        entry = dict(row["search"][ply])
+        if k == 0:
+            entry["policy_prob"] = [p * 2 for p in entry["policy_prob"]]          # not a distribution
+        elif k == 1:
+            entry["policy_index"] = sorted(set(entry["policy_index"][:-1]) | {7048})   # an illegal move's index
+        else:
+            continue
+        row = {**row, "game_id": row["game_id"] + "-bad", "search": row["search"][:ply] + [entry]
+               + row["search"][ply + 1:]}
+        tampered.append((row, ply + 1))
+    write_raw_games(local_lake, [r for r, _ in tampered])
+    consolidate(local_lake, [CONFIG], workers=1)
+    quarantined = {q["game_id"]: q for q in tables.read(local_lake, "quarantine").to_pylist()}
+    assert set(quarantined) == {r["game_id"] for r, _ in tampered}
+    for row, ply in tampered:
+        q = quarantined[row["game_id"]]
+        assert q["reason"] == "bad_search_target" and q["ply"] == ply, q["detail"]
+    assert tables.read(local_lake, "games").num_rows == 3
