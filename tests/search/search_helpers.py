@@ -5,27 +5,22 @@ import numpy as np
 
 from engine import apply_move, legal_moves, new_game, state_hash
 from engine.agents import RandomAgent
-from training.search.protocol import Evaluation
+from training.search.protocol import ConstantEvaluator, Evaluation
 from training.search.tree import make_child
 
 CONFIGS = [("square8", 2), ("square8", 3), ("square8", 4), ("hex8", 2), ("hex8", 3)]
 
 
-class UniformEvaluator:
-    """Zero logits (a uniform prior) and the same per-seat values everywhere."""
+class UniformEvaluator(ConstantEvaluator):
+    """ConstantEvaluator that counts its calls."""
 
     def __init__(self, values=None):
-        self.values = values
+        super().__init__(values)
         self.calls = 0
 
     def evaluate(self, requests):
         self.calls += 1
-        out = []
-        for r in requests:
-            n = r.state.num_players
-            values = np.zeros(n, np.float32) if self.values is None else np.asarray(self.values[:n], np.float32)
-            out.append(Evaluation(np.zeros(len(r.legal), np.float32), values))
-        return out
+        return super().evaluate(requests)
 
 
 class HashEvaluator:

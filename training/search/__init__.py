@@ -7,11 +7,12 @@ from training.search.agents import EngineAgent, GumbelAgent, PolicyNetAgent, Syn
 from training.search.driver import FinishedGame, GameSpec, play_games
 from training.search.gumbel import SearchParams, SearchResult, run_search
 from training.search.heuristic_eval import HeuristicEvaluator
-from training.search.protocol import Decision, EvalRequest, Evaluation, Evaluator, SearchRecord
+from training.search.protocol import ConstantEvaluator, Decision, EvalRequest, Evaluation, Evaluator, SearchRecord
 from training.search.stats import DriverStats
 
 __all__ = [
-    "Decision", "DriverStats", "EngineAgent", "EvalRequest", "Evaluation", "Evaluator", "FinishedGame", "GameSpec",
+    "ConstantEvaluator", "Decision", "DriverStats", "EngineAgent", "EvalRequest", "Evaluation", "Evaluator",
+    "FinishedGame", "GameSpec",
     "GumbelAgent", "HeuristicEvaluator", "NetworkEvaluator", "PolicyNetAgent", "SearchParams", "SearchRecord",
     "SearchResult", "SyncAgent", "play_games", "run_decision", "run_search",
 ]

@@ -70,6 +70,8 @@ def mixed_value(raw_value: float, q_n: np.ndarray, visits_n: np.ndarray, prior_n
 def sigma_completed_q(raw_value: float, q_n: np.ndarray, visits_n: np.ndarray, prior_n: np.ndarray,
                       c_visit: float = C_VISIT, c_scale: float = C_SCALE) -> np.ndarray:
     """float64 [n]: sigma of the completed, per-node rescaled Q-values."""
+    if not visits_n.any():
+        return np.zeros(visits_n.shape[0])           # every Q completed by the same v_mix: q_hat = 0
     v_mix = mixed_value(raw_value, q_n, visits_n, prior_n)
     completed = np.where(visits_n > 0, q_n, v_mix)
     lo, hi = completed.min(), completed.max()

@@ -74,3 +74,19 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     z = np.asarray(logits, dtype=np.float64)
     e = np.exp(z - z.max())
     return e / e.sum()
+
+
+class ConstantEvaluator:
+    """Zero logits (a uniform prior) and the same per-seat values everywhere (default 0): the search's own
+    cost with a free evaluator, for benchmarks and tests."""
+
+    def __init__(self, values=None):
+        self.values = values
+
+    def evaluate(self, requests: list[EvalRequest]) -> list[Evaluation]:
+        out = []
+        for r in requests:
+            n = r.state.num_players
+            values = np.zeros(n, np.float32) if self.values is None else np.asarray(self.values[:n], np.float32)
+            out.append(Evaluation(np.zeros(len(r.legal), np.float32), values))
+        return out
