@@ -19,14 +19,21 @@ CHAIN = {"raw_games", "games", "moves", "quarantine", "training_dataset", "candi
          "elo_snapshot", "champion"}
 
 
-def tiny_resources(lake) -> dict:
+# Gauntlet games stop unfinished at this many moves (an untrained network can shuffle for ever); the Elo fit
+# needs some finished games, and big-board games are long (heuristic vs random: ~600 plies on square19,
+# ~900 on hexagonal).
+MOVE_CAP = {"square8": 200, "hex8": 200, "square19": 2500, "hexagonal": 3000}
+
+
+def tiny_resources(lake, config: str) -> dict:
     resources = default_resources()
     resources.update(
         lake=LakeResource(root=lake.root),
         selfplay=SelfplayResource(games=3, player="heuristic", workers=0),
         train=TrainResource(epochs=1, batch_size=32, channels=8, blocks=1, max_steps=2, device="cpu",
                             val_fraction=0.34),
-        evaluation=EvalSettings(games_per_opponent=1, workers=0, min_games=1, max_moves=200,
+        evaluation=EvalSettings(games_per_opponent=1, workers=0, min_games=1,
+                                max_moves=MOVE_CAP[config.rsplit("_", 1)[0]],
                                 min_rate_vs_random=0.0, min_rate_vs_heuristic=0.0))
     return resources
 
@@ -47,7 +54,7 @@ def chain_definitions() -> list:
 
 def run_config(lake, config: str, instance) -> dict:
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    result = dg.materialize(chain_definitions(), partition_key=config, resources=tiny_resources(lake),
+    result = dg.materialize(chain_definitions(), partition_key=config, resources=tiny_resources(lake, config),
                             instance=instance, run_config=run_config)
     assert result.success, config
     events = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
