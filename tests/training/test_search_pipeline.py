@@ -130,3 +130,29 @@ def test_bad_search_targets_are_quarantined_with_the_ply(local_lake):
         q = quarantined[row["game_id"]]
         assert q["reason"] == "bad_search_target" and q["ply"] == ply, q["detail"]
     assert tables.read(local_lake, "games").num_rows == 3
+
+
+def test_a_move_the_engine_lists_twice_is_one_target_entry():
+    """A territory region found by two detection passes is listed twice by the engine: one policy index,
+    whose probability and visits are the two entries' sums (seed 0's random game, move 61, has one)."""
+    from engine import apply_move, legal_moves, new_game
+    from engine.agents import RandomAgent
+    from ringrift_lake.consolidate.search_check import search_problem
+    from training.play.games import search_entries
+    from training.search.protocol import SearchRecord
+
+    state, agent, moves = new_game("square8", 2), RandomAgent(seed=0), []
+    while state.move_count < 60:
+        move = agent.select_move(state, legal_moves(state))
+        moves.append(move)
+        apply_move(state, move)
+    legal = legal_moves(state)
+    assert len({m.key() for m in legal}) < len(legal)                       # the duplicate is there
+    n = len(legal)
+    record = SearchRecord(np.full(n, 1 / n, np.float32), np.ones(n, np.int32), np.zeros(2, np.float32), 4, True)
+    moves.append(legal[0])
+    entries = search_entries("square8", 2, moves, [None] * 60 + [record])
+    entry = entries[-1]
+    assert entry["policy_index"] == sorted(set(entry["policy_index"])) and len(entry["policy_index"]) < n
+    assert abs(sum(entry["policy_prob"]) - 1) < 1e-6 and sum(entry["visit_count"]) == n
+    assert search_problem("square8", 2, moves, entries, None) is None

@@ -74,10 +74,14 @@ def search_entries(board_type: str, num_players: int, moves: list, searches: lis
         entry = None
         if record is not None and record.budget > 0:
             indices_n = np.asarray(indexer.indices(state, legal_moves(state)), np.int32)
-            order = np.argsort(indices_n, kind="stable")
-            entry = {"policy_index": indices_n[order].tolist(),
-                     "policy_prob": record.improved_policy[order].astype(np.float32).tolist(),
-                     "visit_count": record.visit_counts[order].astype(np.int32).tolist(),
+            # The engine may list one move twice (a territory region found by two detection passes): one
+            # action, one policy index; its probability and visits are summed.
+            index_k, slot_n = np.unique(indices_n, return_inverse=True)
+            prob_k = np.bincount(slot_n, weights=record.improved_policy, minlength=len(index_k))
+            visits_k = np.bincount(slot_n, weights=record.visit_counts, minlength=len(index_k))
+            entry = {"policy_index": index_k.tolist(),
+                     "policy_prob": prob_k.astype(np.float32).tolist(),
+                     "visit_count": visits_k.astype(np.int32).tolist(),
                      "root_value": np.asarray(record.root_values, np.float32)[:num_players].tolist(),
                      "budget": int(record.budget), "full": bool(record.full_search)}
         entries.append(entry)
