@@ -45,11 +45,19 @@ def demo_resources(s: DemoSettings) -> dict:
     return resources
 
 
+LOOP_GROUPS = ("selfplay", "ingest", "quality", "export", "train", "evaluate")
+
+
 def loop_definitions() -> list:
-    """Every asset and asset check of the code location (the loop's whole graph)."""
+    """The assets and asset checks of the loop's graph once (selfplay -> ... -> champion): the generation loop
+    and the scheduler's observation assets run on their own (sensors, `ringrift-lake loop`)."""
     from assets.definitions import defs
 
-    return [*defs.assets, *defs.asset_checks]
+    def in_loop(asset) -> bool:
+        groups = getattr(asset, "group_names_by_key", None)
+        return bool(groups) and all(g in LOOP_GROUPS for g in groups.values())
+
+    return [*(a for a in defs.assets if in_loop(a)), *defs.asset_checks]
 
 
 def materialize_loop(config: str, resources: dict, instance: dg.DagsterInstance | None = None,
