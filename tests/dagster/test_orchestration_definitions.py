@@ -10,13 +10,14 @@ from assets.train.retrain_sensor import Progress, should_retrain
 LOOP_ASSETS = {"raw_games", "games", "moves", "quarantine", "training_dataset", "candidate_model",
                "gauntlet_matches", "elo_snapshot", "champion"}
 SCHEDULER_ASSETS = {"selfplay_allocation", "fleet_workers"}     # observed by the scheduler, not partitioned
+GENERATION_ASSETS = {"generation"}     # the generation loop (one whole generation per run), partitioned by config
 
 
 def test_the_code_location_loads_with_the_whole_loop():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert keys == LOOP_ASSETS | SCHEDULER_ASSETS
+    assert keys == LOOP_ASSETS | SCHEDULER_ASSETS | GENERATION_ASSETS
     for key in graph.get_all_asset_keys():
         if key.to_user_string() in SCHEDULER_ASSETS:
             continue
@@ -44,7 +45,8 @@ def test_training_runs_in_the_gpu_pool_and_sensors_run_by_default():
     assert graph.get(dg.AssetKey("candidate_model")).pools == {"gpu"}
     assert graph.get(dg.AssetKey("games")).pools == {"consolidate"}       # one consolidation at a time
     sensors = {s.name: s for s in defs.sensors}
-    assert set(sensors) == {"raw_games_sensor", "retrain_sensor", "candidate_sensor", "selfplay_scheduler"}
+    assert set(sensors) == {"raw_games_sensor", "retrain_sensor", "candidate_sensor", "selfplay_scheduler",
+                            "generation_sensor"}
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
     (schedule,) = defs.schedules
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.ui
 CONFIG = "square8_2p"
 LOOP_ASSETS = ("raw_games", "games", "moves", "quarantine", "training_dataset", "candidate_model",
                "gauntlet_matches", "elo_snapshot", "champion")
+OTHER_ASSETS = ("selfplay_allocation", "fleet_workers", "generation")    # the scheduler's and the generation loop's
 # Small enough for a CI machine: a tiny network, a few gauntlet games, sensors every 5 s.
 LOOP_ENV = {
     "RINGRIFT_SENSOR_INTERVAL_S": "5",
@@ -51,7 +52,7 @@ def ui(tmp_path_factory):
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])))
     server = DagsterUI(home, env, _free_port(), base)
     try:
-        assert sorted(server.start()) == sorted(LOOP_ASSETS)
+        assert sorted(server.start()) == sorted(LOOP_ASSETS + OTHER_ASSETS)
         yield server
     finally:
         codes = server.stop()
@@ -129,12 +130,12 @@ def test_asset_graph_in_headless_chromium(ui, tmp_path):
     chromium = _chromium()
     ui.graphql("mutation { setNuxSeen }")          # no "join the community" dialog over the graph
     groups = {n["groupName"] for n in ui.graphql("{ assetNodes { groupName } }")["assetNodes"]}
-    assert groups == {"selfplay", "ingest", "export", "train", "evaluate"}
+    assert groups == {"selfplay", "ingest", "export", "train", "evaluate", "scheduler", "generations"}
     # The global lineage page, every group expanded (the UI collapses groups unless the URL names them).
     url = f"{ui.url}/asset-groups?expanded=" + ",".join(f"global@global:{g}" for g in sorted(groups))
     dom = _headless(chromium, tmp_path / "profile", "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    missing = [name for name in LOOP_ASSETS if name not in dom.stdout]
+    missing = [name for name in LOOP_ASSETS if name not in dom.stdout]     # the loop; the page may clip others
     assert not missing, f"asset graph page lacks {missing}"
     shot = tmp_path / "asset_graph.png"
     taken = _headless(chromium, tmp_path / "profile", f"--screenshot={shot}", url)
