@@ -57,3 +57,22 @@ def test_a_fresh_lake_starts_from_the_shipped_champion(local_lake, tmp_path, mon
     assert current_champion(local_lake, "square8_2p")["model_id"] == "square8_2p-shipped-test"
     seats = {s["player_id"] for r in tables.read(local_lake, "raw_games").to_pylist() for s in r["seats"]}
     assert seats == {"gumbel4:model:square8_2p-shipped-test"} and path
+
+
+def test_models_export_writes_the_champion_with_its_lineage_and_a_fresh_lake_imports_it(local_lake, tmp_path):
+    path = shipped_file(tmp_path)
+    assert cli(["models", "import", path, "--champion"]) == 0
+    out = tmp_path / "ship"
+    assert cli(["models", "export", "--config", "square8_2p", "--out", str(out)]) == 0
+    meta = json.loads((out / "square8_2p-champion.json").read_text())
+    assert meta["model_id"] == "square8_2p-shipped-test" and meta["shipped"]["generation"] == 5
+    assert meta["shipped"]["lineage"] == [{"model_id": "square8_2p-shipped-test", "generation": 5}]
+    assert meta["shipped"]["exported_from"] == local_lake.root
+    fresh = Lake.at(str(tmp_path / "fresh"))
+    from training.shipped import import_checkpoint
+
+    row = import_checkpoint(fresh, str(out / "square8_2p-champion.safetensors"), champion=True)
+    assert row["status"] == "champion" and row["generation"] == 5
+    original = checkpoint.load(local_lake, "square8_2p-shipped-test").model.state_dict()
+    shipped = checkpoint.load(fresh, row["model_id"]).model.state_dict()
+    assert all(torch.equal(original[k], shipped[k]) for k in original)
