@@ -56,7 +56,7 @@ def test_journal_settles_pending_batches_against_the_lake(local_lake, tmp_path):
 
 def _start(env, folder, on_term: str) -> subprocess.Popen:
     argv = [sys.executable, "-m", "cli", "worker", "--configs", "square8_2p", "--player", "gumbel16:champion",
-            "--batch-games", "8", "--threads", "1", "--heartbeat-s", "0.2", "--on-term", on_term,
+            "--batch-games", "3", "--threads", "1", "--heartbeat-s", "0.2", "--on-term", on_term,
             "--journal", str(folder / f"{on_term}.journal"), "--cache", str(folder / "cache"), "--json"]
     return subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

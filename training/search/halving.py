@@ -13,7 +13,7 @@ Notation for a node with n legal moves, seen by the player to move there:
   Defaults c_visit = 50, c_scale = 0.1: mctx's defaults. The paper writes c_scale = 1 for Go and chess,
   where q is rescaled by the tree-wide min/max instead; with the per-node rescale (the best child gets
   q_hat = 1 exactly) 0.1 keeps sigma within about 5-7 logits at our budgets, so a strong prior is not
-  swamped by a difference in Q that is only noise (measured in training/search/README.md).
+  swamped by a difference in Q that is only noise (training/search/README.md).
 * improved policy: softmax(logits + sigma(completed Q)).
 * interior selection: argmax of improved policy(a) - N(a) / (1 + sum N) (deterministic).
 * root: Gumbel-top-k of g + logits picks m candidates; sequential halving spends the budget on them.
