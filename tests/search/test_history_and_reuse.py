@@ -90,3 +90,22 @@ def test_reuse_across_an_opponent_reply():
     second = run_decision(agent, s, legal_moves(s), ())
     assert second.search.visit_counts.sum() == before + 64
     assert first.search.full_search and second.search.full_search
+
+
+def test_a_line_deeper_than_the_recursion_limit_is_counted_and_capped():
+    # A tree reused over many moves can hold one long line (a selfplay worker died of RecursionError here).
+    import sys
+
+    from training.search.protocol import Evaluation
+    from training.search.tree import Node
+
+    state, _ = random_position("square8", 2, 4, 10)
+    root = node = Node(state)
+    depth = sys.getrecursionlimit() + 500
+    for _ in range(depth):
+        node.expand(Evaluation(np.zeros(len(node.legal), np.float32), np.zeros(2, np.float32)))
+        child = Node(state, legal=node.legal)          # the same position again: only the shape matters here
+        node.children[0] = child
+        node = child
+    assert root.count_nodes() == depth + 1
+    assert root.count_nodes(stop_above=100) == 101

@@ -71,7 +71,7 @@ class GumbelAgent:
         if state.move_count < self.sample_plies:
             index = _sample(self.rng, result.improved_policy_n, self.temperature)
         child = root.children[index]
-        if self.reuse_tree and child is not None and child.count_nodes() <= self.max_tree_nodes:
+        if self.reuse_tree and child is not None and child.count_nodes(self.max_tree_nodes) <= self.max_tree_nodes:
             self.root = child
         record = SearchRecord(result.improved_policy_n.astype(np.float32), result.visits_n.astype(np.int32),
                               result.root_values.astype(np.float32), params.budget, full,

@@ -92,11 +92,18 @@ class Node:
         """float64 [num_players]: (raw value + children's value sums) / (1 + children's visits)."""
         return (self.raw_value + self.value_sum_ns.sum(axis=0)) / (1.0 + self.visits_n.sum())
 
-    def count_nodes(self) -> int:
-        """Nodes in this subtree (this one included)."""
-        if not self.expanded:
-            return 1
-        return 1 + sum(c.count_nodes() for c in self.children if c is not None)
+    def count_nodes(self, stop_above: int | None = None) -> int:
+        """Nodes in this subtree (this one included); counting stops once past `stop_above`. Iterative: a
+        tree reused over many moves can hold a line deeper than Python's recursion limit."""
+        count, stack = 0, [self]
+        while stack:
+            node = stack.pop()
+            count += 1
+            if stop_above is not None and count > stop_above:
+                return count
+            if node.expanded:
+                stack.extend(c for c in node.children if c is not None)
+        return count
 
     # ---- growing the tree -------------------------------------------------------------------------
     def child(self, index: int, collapse_forced: bool = True) -> "Node":
