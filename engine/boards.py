@@ -7,12 +7,17 @@
 `length_bounds` are the plausible game lengths in plies, bookkeeping moves included (the quality
 check `game_length_bounds` warns outside them; the reference games fall well inside);
 `move_cap` is twice the upper bound: games by agents that can repeat moves back and forth for ever
-(two argmax policies) are abandoned unfinished there. `policy_size` is the size of the encoder's
+(two argmax policies) are abandoned unfinished there. `stall_cap` abandons such a game much sooner: no
+ring placed, eliminated or collapsed for that many plies (`engine.state.progress_key`; the longest such
+run in the reference games is 28 plies, on every board). `policy_size` is the size of the encoder's
 action space for the board (`ringrift_lake.encoding`; a test keeps the two equal).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+STALL_PLIES = 200   # plies without progress before a game is abandoned (7x the reference games' longest)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class Board:
     @property
     def move_cap(self) -> int:
         return 2 * self.length_bounds[1]
+
+    @property
+    def stall_cap(self) -> int:
+        return STALL_PLIES
 
 
 BOARDS: dict[str, Board] = {b.board_type: b for b in (
@@ -58,6 +67,10 @@ class Config:
     @property
     def move_cap(self) -> int:
         return self.board.move_cap
+
+    @property
+    def stall_cap(self) -> int:
+        return self.board.stall_cap
 
     @property
     def length_bounds(self) -> tuple[int, int]:

@@ -210,6 +210,11 @@ class GameState:
     def s_invariant(self) -> int:
         return self.marker_count() + self.collapsed_total() + sum(self.board_eliminated)
 
+    def progress_key(self) -> tuple[int, int, int]:
+        """(rings in hand, rings eliminated, collapsed spaces), totals over the players: a game in which
+        none of them changes for `Config.stall_cap` plies is moving stacks back and forth."""
+        return sum(self.rings_in_hand), sum(self.eliminated), self.collapsed_total()
+
     def __repr__(self) -> str:
         return (f"GameState({self.geometry.board_type} {self.num_players}p, player {self.current_player}, "
                 f"{self.phase}, {self.status}, move {self.move_count})")

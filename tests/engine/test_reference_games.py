@@ -48,3 +48,20 @@ def test_replay_files_all_match_line():
     assert replay_files([str(path)], out=out) == 0
     last = out.getvalue().splitlines()[-1]
     assert last.endswith(": all match") and last.startswith("30 games, ")
+
+
+def test_reference_games_never_go_a_quarter_of_the_stall_cap_without_progress():
+    from engine import apply_move, new_game
+    from engine.boards import parse_config
+    from engine.codec import move_from_json
+    for path in [p for p in CONFIG_FILES if p.name.startswith(("square8", "hex8"))]:
+        config = parse_config(path.name.split(".")[0])
+        for rec in read_records(path):
+            state = new_game(rec["boardType"], rec["numPlayers"],
+                             {"lpsRoundsRequired": 0, **(rec.get("rulesOptions") or {})})
+            key, since = state.progress_key(), 0
+            for ply, mj in enumerate(rec["moves"], start=1):
+                apply_move(state, move_from_json(mj, state))
+                if state.progress_key() != key:
+                    key, since = state.progress_key(), ply
+                assert (ply - since) * 4 < config.stall_cap, (rec.get("gameId"), ply)

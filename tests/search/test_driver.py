@@ -74,3 +74,32 @@ def test_three_player_games_finish_with_searches_recorded():
         recorded = [r for r in game.searches if r is not None]
         assert recorded and all(r.root_values.shape == (3,) for r in recorded)
         assert all(abs(float(r.improved_policy.sum()) - 1) < 1e-5 for r in recorded)
+
+
+def _longest_no_progress_run(game) -> tuple[int, int]:
+    """(longest run of plies without a change of progress_key, the ply count at which it first ends)."""
+    state = new_game("square8", 2)
+    key, since, longest, at = state.progress_key(), 0, 0, 0
+    for ply, move in enumerate(game.moves, start=1):
+        apply_move(state, move)
+        if state.progress_key() != key:
+            key, since = state.progress_key(), ply
+        elif ply - since > longest:
+            longest, at = ply - since, ply
+    return longest, at
+
+
+def test_a_game_without_progress_for_stall_plies_comes_back_unfinished_there():
+    for seed in (4, 5, 6):
+        agents = [RandomAgent(seed), RandomAgent(seed + 1)]
+        (full,) = play_games("square8", 2, [GameSpec(seed, agents)])
+        longest, at = _longest_no_progress_run(full)
+        assert full.status == "completed" and longest >= 2
+        (same,) = play_games("square8", 2, [GameSpec(seed, [RandomAgent(seed), RandomAgent(seed + 1)],
+                                                     stall_plies=longest + 1)])
+        assert same.moves_json == full.moves_json and same.status == "completed"
+        stats = DriverStats()
+        (cut,) = play_games("square8", 2, [GameSpec(seed, [RandomAgent(seed), RandomAgent(seed + 1)],
+                                                    stall_plies=longest)], stats=stats)
+        assert cut.status == "active" and cut.num_moves == at and stats.stalled == 1
+        assert cut.moves_json == full.moves_json[:at]

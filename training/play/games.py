@@ -99,7 +99,7 @@ def play_jobs(plan: PlayPlan, jobs, factory, stats=None):
             agents = factory.table(job.players, job.seed)
             started[job.index] = datetime.now(timezone.utc)
             yield GameSpec(job.seed, agents, plan.move_cap, plan.opening_plies, tag=job,
-                           resign_below=plan.options.resign_below(job.seed))
+                           resign_below=plan.options.resign_below(job.seed), stall_plies=cfg.stall_cap)
 
     for game in play_games(cfg.board_type, cfg.num_players, specs(), plan.options.batch_games, stats):
         job = game.spec.tag

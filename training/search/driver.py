@@ -37,6 +37,8 @@ class GameSpec:
     tag: object = None
     resign_below: float | None = None  # 2 players: a searching player whose own root value is below this
                                       # resigns instead of moving (None: nobody resigns)
+    stall_plies: int | None = None    # a game with no progress (GameState.progress_key) for this many plies
+                                      # comes back unfinished too
 
 
 @dataclass
@@ -79,16 +81,25 @@ class _Run:
     legal: list | None = None
     reply: object = None                # the evaluation to send next
     resigned_by: int | None = None
+    progress: tuple = ()                # the last progress_key and the ply it was first seen at
+    progress_ply: int = 0
 
     def __post_init__(self):
         self.state = new_game(self.board_type, self.num_players, self.spec.rules_options)
         self.agents = [as_search_agent(a) for a in self.spec.agents]
         self.observers = list({id(a): a.observe for a in self.agents if getattr(a, "observe", None)}.values())
         self.opening = RandomAgent(seed=self.spec.seed)
+        self.progress = self.state.progress_key()
+
+    @property
+    def stalled(self) -> bool:
+        cap = self.spec.stall_plies
+        return cap is not None and self.state.status == "active" and len(self.moves) - self.progress_ply >= cap
 
     @property
     def over(self) -> bool:
-        return self.state.status != "active" or len(self.moves) >= self.spec.max_moves or self.resigned_by is not None
+        return (self.state.status != "active" or len(self.moves) >= self.spec.max_moves
+                or self.resigned_by is not None or self.stalled)
 
     def resigns(self, search) -> bool:
         """The player to move gives up: its own root value is below the game's threshold (2 players)."""
@@ -108,6 +119,9 @@ class _Run:
         self.moves.append(move)
         self.moves_json.append(mj)
         self.searches.append(search)
+        key = state.progress_key()
+        if key != self.progress:
+            self.progress, self.progress_ply = key, len(self.moves)
 
     def advance(self, stats: DriverStats):
         """Plays on until a decision needs an evaluation (returns the request) or the game is over (None)."""
@@ -154,7 +168,7 @@ class _Run:
 
 def play_games(board_type: str, num_players: int, specs: Iterable[GameSpec], batch_games: int = 128,
                stats: DriverStats | None = None) -> Iterator[FinishedGame]:
-    """Yield every spec's game once it is over (finished, or unfinished at its max_moves)."""
+    """Yield every spec's game once it is over (finished, or unfinished at its max_moves or stall_plies)."""
     stats = stats if stats is not None else DriverStats()
     pending_specs = iter(specs)
     runs: list[_Run] = []
@@ -192,4 +206,5 @@ def play_games(board_type: str, num_players: int, specs: Iterable[GameSpec], bat
                 run.reply = evaluation
         for run in done:
             stats.games += 1
+            stats.stalled += run.stalled
             yield run.finished()

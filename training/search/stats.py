@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 @dataclass
 class DriverStats:
     games: int = 0
+    stalled: int = 0               # games abandoned unfinished after GameSpec.stall_plies without progress
     evaluations: int = 0           # positions evaluated (requests answered)
     batches: int = 0               # evaluator calls
     positions_searched: int = 0    # decisions with a SearchRecord (searches and raw-policy plies)
