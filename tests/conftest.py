@@ -57,6 +57,22 @@ _LAKE_ENV_KEYS = ("RINGRIFT_LAKE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                   "AWS_ENDPOINT_URL", "AWS_ALLOW_HTTP", "AWS_SESSION_TOKEN")
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_SIGNALS_AT_START = {sig: signal.getsignal(sig) for sig in _SIGNALS}
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Each test ends with SIGINT/SIGTERM as the session began. Dagster's in-process runs map SIGTERM to
+    the SIGINT handler and leave it so; when pytest was started in the background SIGINT is ignored, so
+    SIGTERM became ignored too, was inherited by every process spawned later, and a
+    `multiprocessing.Pool.terminate()` in a later test waited forever on workers it could not stop."""
+    yield
+    for sig, handler in _SIGNALS_AT_START.items():
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
+
+
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
