@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.resources import EvalSettings, LakeResource, SelfplayResource, TrainResource, default_resources
+from training.shipped import shipped_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,4 +130,8 @@ def run_demo(settings: DemoSettings, out=print) -> int:
     out("Dagster UI (this run, the asset graph, sensors): scripts/ui.sh, then http://127.0.0.1:3000"
         f"/runs/{result.run_id}")
     out(f"Tables: ringrift-lake sql \"select * from elo where config = '{settings.config}'\"  (lake {lake.root})")
+    shipped = shipped_for(settings.config)
+    if shipped:
+        out(f"A stronger player, the shipped champion of the strength run with search: ringrift-lake match "
+            f"--config {settings.config} --players gumbel64:model:{shipped} heuristic --games 20")
     return 0 if result.success else 1
