@@ -7,6 +7,7 @@ handles: delta-rs is only used in the parent process.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -113,11 +114,14 @@ def select(lake: Lake, config: str, window: Window, versions: dict[str, int] | N
     moves = tables.read(lake, "moves", columns=["game_id", "ply", *MOVE_COLUMNS, "visits_json", "search"],
                         filter=(pc.field("config") == config) & pc.field("game_id").isin(ids),
                         version=versions["moves"])
-    moves = moves.sort_by([("game_id", "ascending"), ("ply", "ascending")]).to_pydict()
+    moves = moves.sort_by([("game_id", "ascending"), ("ply", "ascending")])
+    no_search = moves.column("search").null_count == moves.num_rows      # games without search: skip the structs
+    moves = moves.drop_columns(["search"]).to_pydict() if no_search else moves.to_pydict()
+    searches = itertools.repeat(None) if no_search else moves["search"]
     by_game: dict[str, tuple[list, list, list, list]] = {}
     columns = [moves[name] for name in MOVE_COLUMNS]
     for game_id, ply, visits, search, *typed in zip(moves["game_id"], moves["ply"], moves["visits_json"],
-                                                    moves["search"], *columns):
+                                                    searches, *columns):
         entry = by_game.setdefault(game_id, ([], [], [], []))
         entry[0].append(ply)
         entry[1].append(typed_or_json(*typed))
