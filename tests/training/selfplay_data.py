@@ -14,7 +14,7 @@ import numpy as np
 from engine import apply_move, legal_moves, new_game, play_game
 from engine.agents import HeuristicAgent, RandomAgent
 from ringrift_lake.encoding import encoder_for
-from ringrift_lake.encoding.symmetry import COUNT, square_symmetries
+from ringrift_lake.encoding.symmetry import board_symmetries
 from ringrift_lake.encoding.targets import final_seat_values, relative_values
 from training.play.games import Seat
 
@@ -78,12 +78,12 @@ def selfplay_samples(board_type: str, num_players: int, positions: int, seed: in
 
 
 def with_symmetries(samples: dict, board_type: str) -> dict:
-    """`samples` plus each sample seen through the 7 other symmetries of the square board (D4): planes
+    """`samples` plus each sample seen through the other symmetries of the board: planes
     and the played and legal policy indices transformed together; a sample whose played move has no
     remapped index (line and territory choices) is kept only as it is. Same game, ply, values."""
-    sym = square_symmetries(board_type)
+    sym = board_symmetries(board_type)
     out = {key: list(values) for key, values in samples.items()}
-    for k in range(1, COUNT):
+    for k in range(1, sym.count):
         index_map = sym.index_maps[k]
         for i, played in enumerate(samples["index"]):
             if index_map[played] < 0:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ringrift_lake.encoding.symmetry import COUNT, square_symmetries
+from ringrift_lake.encoding.symmetry import board_symmetries
 from selfplay_data import selfplay_samples, with_symmetries
 
 
 def test_every_remappable_sample_gets_seven_transformed_copies():
     samples = selfplay_samples("square8", 2, 300, seed=3)
     n = len(samples["index"])
-    sym = square_symmetries("square8")
+    sym = board_symmetries("square8")
     out = with_symmetries(samples, "square8")
     remappable = sum(sym.index_maps[1][i] >= 0 for i in samples["index"])
     assert remappable > 0.9 * n
-    assert len(out["index"]) == n + (COUNT - 1) * remappable
+    assert len(out["index"]) == n + (sym.count - 1) * remappable
     assert {len(v) for v in out.values()} == {len(out["index"])}
     for i in range(len(out["index"])):
         assert out["index"][i] in out["legal"][i]
