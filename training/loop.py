@@ -3,7 +3,8 @@
 `fit(model, shards, settings)` trains in place, restores the weights of the
 best validation epoch and returns the metrics dict stored in the checkpoint
 and the `models` row. CUDA gets autocast (bf16, else fp16 with a grad scaler)
-and channels_last; CPU runs plain float32.
+and channels_last; CPU runs plain float32. `--augment symmetries` shows each training batch
+through random board symmetries (training.augment).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from ringrift_lake.encoding.planes import PLANE_UNITS
+from training.augment import SymmetryAugment
 from training.settings import FitSettings
 from training.shards import Batch, Prefetcher, ShardSet
 
@@ -118,6 +120,15 @@ def evaluate(model, shards: ShardSet, s: FitSettings, device: torch.device) -> d
             "val_policy_accuracy": acc, "val_samples": count, "val_policy_samples": with_target}
 
 
+def _train_gather(shards: ShardSet, s: FitSettings, board_type: str):
+    """(epoch, batch number, refs) -> the training Batch, augmented by `s.augment`: each batch draws its
+    symmetries from its own seeded generator, so a run is the same whichever loader thread builds it."""
+    if s.augment == "off":
+        return lambda epoch, i, refs: shards.gather(refs)
+    augment = SymmetryAugment(board_type)
+    return lambda epoch, i, refs: augment(shards.gather(refs), np.random.default_rng([s.seed, epoch, i]))
+
+
 def fit(model, shards: ShardSet, s: FitSettings, log: Callable[[str], None] = _stderr) -> dict:
     """Train `model` in place (best validation epoch restored); returns the metrics. `log` gets a line
     per epoch."""
@@ -143,11 +154,13 @@ def fit(model, shards: ShardSet, s: FitSettings, log: Callable[[str], None] = _s
     best = {"val_loss": math.inf}
     best_state, bad_epochs, step, samples, train_seconds = None, 0, 0, 0, 0.0
     history, stopped_early = [], False
+    gather = _train_gather(shards, s, model.arch["board_type"])
     model.train()
     for epoch in range(1, s.epochs + 1):
         pin = device.type == "cuda"
-        prefetch = Prefetcher(shards.train_chunks(s.batch_size, rng), lambda refs: to_tensors(shards.gather(refs), pin),
-                              depth=s.prefetch, workers=s.loader_workers)
+        prefetch = Prefetcher(enumerate(shards.train_chunks(s.batch_size, rng)),
+                              lambda item, epoch=epoch: to_tensors(gather(epoch, *item), pin), depth=s.prefetch,
+                              workers=s.loader_workers)
         sums, seen, started = np.zeros(2), 0, time.perf_counter()
         try:
             for t in prefetch:

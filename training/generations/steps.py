@@ -126,7 +126,7 @@ def train_candidate(lake: Lake, s: LoopSettings, dataset_id: str, new_samples: i
         config=s.config, dataset=dataset_id, init=init, channels=None if init else s.channels,
         blocks=None if init else s.blocks, epochs=s.max_epochs, batch_size=s.batch_size, lr=s.lr, warmup_steps=20,
         max_steps=step_budget(new_samples, s.batch_size, s), patience=2, device=s.device, seed=s.seed + generation,
-        generation=generation, val_fraction=0.05)
+        generation=generation, val_fraction=0.05, augment=s.augment)
     return run(settings, log=log)
 
 
