@@ -34,20 +34,13 @@ _HEX_TURN = ((1, 1), (-1, 0))          # (x, y) -> (x + y, -x), z = -x - y: a 60
 _HEX_MIRROR = ((0, 1), (1, 0))         # (x, y) -> (y, x)
 
 
-def _power(m, k: int):
-    out = np.eye(2, dtype=np.int64)
-    for _ in range(k):
-        out = np.asarray(m, np.int64) @ out
-    return out
-
-
 def _linear_maps(board_type: str, is_hex: bool) -> list[np.ndarray]:
     """The board's symmetries as integer 2x2 matrices on (dx, dy), the identity first."""
+    turn, mirror, n_turns = (_HEX_TURN, _HEX_MIRROR, 6) if is_hex else (_SQUARE_TURN, _SQUARE_MIRROR, 4)
+    turns = [np.linalg.matrix_power(np.asarray(turn, np.int64), k) for k in range(n_turns)]
+    maps = turns + [t @ np.asarray(mirror, np.int64) for t in turns]
     if not is_hex:
-        turns = [_power(_SQUARE_TURN, k) for k in range(4)]
-        return turns + [t @ np.asarray(_SQUARE_MIRROR) for t in turns]
-    turns = [_power(_HEX_TURN, k) for k in range(6)]
-    maps = turns + [t @ np.asarray(_HEX_MIRROR) for t in turns]
+        return maps
     if board_type == "hex8":            # only those keeping the square-Moore border offsets
         moore = {(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
         maps = [m for m in maps if {tuple(m @ np.array(d)) for d in moore} == moore]
@@ -63,6 +56,8 @@ class BoardSymmetries:
         self.count = len(self.matrices)
         self.cell_maps = [self._cell_map(grid, m) for m in self.matrices]          # grid position -> position
         self.index_maps = [self._index_map(space, k) for k in range(self.count)]   # policy index -> index or -1
+        self.cell_maps_khw = np.stack(self.cell_maps)                                # [K, HW]
+        self.index_maps_kp = np.stack(self.index_maps)                               # [K, policy size]
 
     def _cell_map(self, grid, m: np.ndarray) -> np.ndarray:
         """Grid position -> grid position. A cell relative to the grid centre transforms like a
@@ -111,7 +106,7 @@ class BoardSymmetries:
         """Each sample b's planes seen through its own symmetry k_b[b] (a new array)."""
         b, c = planes_bchw.shape[:2]
         flat = planes_bchw.reshape(b, c, self.hw)
-        dest_b_hw = np.stack(self.cell_maps)[k_b]                    # [B, HW]: where each position goes
+        dest_b_hw = self.cell_maps_khw[k_b]                          # [B, HW]: where each position goes
         out = np.empty_like(flat)
         out[np.arange(b)[:, None, None], np.arange(c)[None, :, None], dest_b_hw[:, None, :]] = flat
         return out.reshape(planes_bchw.shape)
