@@ -103,7 +103,7 @@ def test_a_transformed_position_has_the_transformed_planes_and_legal_indices(boa
                 apply_move(other_after, other_by_index[int(index)])
                 assert after.status == other_after.status
                 if after.status == "active":
-                        np.testing.assert_array_equal(sym.transform_planes(encoder.encode_state(after, [])[0], k),
+                    np.testing.assert_array_equal(sym.transform_planes(encoder.encode_state(after, [])[0], k),
                                                   encoder.encode_state(other_after, [])[0])
     assert {"place_ring", "move_stack"} <= remapped_types
 
@@ -130,7 +130,7 @@ def test_a_whole_game_replayed_through_a_symmetry_is_the_image_of_the_game():
                 apply_move(state, move)
                 apply_move(other, twins[0])
                 if state.status == "active":
-                        np.testing.assert_array_equal(sym.transform_planes(encoder.encode_state(state, [])[0], k),
+                    np.testing.assert_array_equal(sym.transform_planes(encoder.encode_state(state, [])[0], k),
                                                   encoder.encode_state(other, [])[0])
             assert other.status == state.status and other.winner == state.winner
 
