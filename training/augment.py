@@ -23,7 +23,7 @@ from training.shards import Batch
 class SymmetryAugment:
     def __init__(self, board_type: str):
         self.symmetries = board_symmetries(board_type)
-        self.index_maps_kp = self.symmetries.index_maps_kp              # [K, policy size]: index or -1
+        self.index_maps_kp = self.symmetries.index_maps                 # [K, policy size]: index or -1
 
     @property
     def count(self) -> int:

@@ -54,10 +54,9 @@ class BoardSymmetries:
         self.board_type, self.width, self.height, self.hw = board_type, grid.width, grid.height, grid.hw
         self.matrices = _linear_maps(board_type, grid.is_hex)
         self.count = len(self.matrices)
-        self.cell_maps = [self._cell_map(grid, m) for m in self.matrices]          # grid position -> position
-        self.index_maps = [self._index_map(space, k) for k in range(self.count)]   # policy index -> index or -1
-        self.cell_maps_khw = np.stack(self.cell_maps)                                # [K, HW]
-        self.index_maps_kp = np.stack(self.index_maps)                               # [K, policy size]
+        # [K, HW]: grid position -> position; [K, policy size]: policy index -> index or -1
+        self.cell_maps = np.stack([self._cell_map(grid, m) for m in self.matrices])
+        self.index_maps = np.stack([self._index_map(space, k) for k in range(self.count)])
 
     def _cell_map(self, grid, m: np.ndarray) -> np.ndarray:
         """Grid position -> grid position. A cell relative to the grid centre transforms like a
@@ -106,7 +105,7 @@ class BoardSymmetries:
         """Each sample b's planes seen through its own symmetry k_b[b] (a new array)."""
         b, c = planes_bchw.shape[:2]
         flat = planes_bchw.reshape(b, c, self.hw)
-        dest_b_hw = self.cell_maps_khw[k_b]                          # [B, HW]: where each position goes
+        dest_b_hw = self.cell_maps[k_b]                              # [B, HW]: where each position goes
         out = np.empty_like(flat)
         out[np.arange(b)[:, None, None], np.arange(c)[None, :, None], dest_b_hw[:, None, :]] = flat
         return out.reshape(planes_bchw.shape)
