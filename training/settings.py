@@ -35,8 +35,8 @@ class FitSettings:
     seed: int = knob(0, "seed of the initial weights, the shuffling and the transfer's noise")
     device: str = knob("auto", "auto | cpu | cuda | cuda:N")
     amp: str = knob("auto", "autocast on CUDA", choices=("auto", "bf16", "fp16", "off"))
-    augment: str = knob("off", "train each sample in a random symmetry of its board (rotations and mirrors "
-                                "the rules keep: 8 on square, 4 on hex8, 12 on hexagonal)",
+    augment: str = knob("symmetries", "train each sample in a random symmetry of its board (rotations and "
+                                       "mirrors the rules keep: 8 on square, 4 on hex8, 12 on hexagonal)",
                         choices=("off", "symmetries"))
     prefetch: int = knob(4, "batches prepared ahead by the loader threads")
     loader_workers: int = knob(2, "loader threads gathering batches")

@@ -34,7 +34,7 @@ class LoopSettings(WindowRule, ResignRule):
     channels: int = knob(48, "trunk width of a fresh network")
     blocks: int = knob(3, "residual blocks of a fresh network")
     batch_size: int = knob(256, "positions per optimizer step")
-    augment: str = knob("off", "train each sample in a random symmetry of its board (see training.augment)",
+    augment: str = knob("symmetries", "train each sample in a random symmetry of its board (see training.augment)",
                         choices=("off", "symmetries"))
     lr: float = knob(2e-3, "peak learning rate")
     max_epochs: int = knob(8, "passes over the window at most (the reuse cap usually stops training first)")
