@@ -15,6 +15,8 @@ from ringrift_lake.knobs import knob
 DEFAULT_CHANNELS = 96       # the default trunk width of a new network (DESIGN.md: 96 x 6)
 DEFAULT_BLOCKS = 6          # the default number of squeeze-excitation residual blocks
 DEFAULT_EPOCHS = 8
+AUGMENT_CHOICES = ("off", "symmetries")
+DEFAULT_AUGMENT = "symmetries"  # each sample in a random symmetry of its board (docs/generations.md: better values)
 
 
 @dataclass
@@ -35,9 +37,9 @@ class FitSettings:
     seed: int = knob(0, "seed of the initial weights, the shuffling and the transfer's noise")
     device: str = knob("auto", "auto | cpu | cuda | cuda:N")
     amp: str = knob("auto", "autocast on CUDA", choices=("auto", "bf16", "fp16", "off"))
-    augment: str = knob("symmetries", "train each sample in a random symmetry of its board (rotations and "
-                                       "mirrors the rules keep: 8 on square, 4 on hex8, 12 on hexagonal)",
-                        choices=("off", "symmetries"))
+    augment: str = knob(DEFAULT_AUGMENT, "train each sample in a random symmetry of its board (rotations and "
+                                         "mirrors the rules keep: 8 on square, 4 on hex8, 12 on hexagonal)",
+                        choices=AUGMENT_CHOICES)
     prefetch: int = knob(4, "batches prepared ahead by the loader threads")
     loader_workers: int = knob(2, "loader threads gathering batches")
 

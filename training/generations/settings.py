@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ringrift_lake.knobs import knob
 from training.generations.resign import ResignRule
 from training.generations.window import WindowRule
+from training.settings import AUGMENT_CHOICES, DEFAULT_AUGMENT
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class LoopSettings(WindowRule, ResignRule):
     channels: int = knob(48, "trunk width of a fresh network")
     blocks: int = knob(3, "residual blocks of a fresh network")
     batch_size: int = knob(256, "positions per optimizer step")
-    augment: str = knob("symmetries", "train each sample in a random symmetry of its board (see training.augment)",
-                        choices=("off", "symmetries"))
+    augment: str = knob(DEFAULT_AUGMENT, "train each sample in a random symmetry of its board (see training.augment)",
+                        choices=AUGMENT_CHOICES)
     lr: float = knob(2e-3, "peak learning rate")
     max_epochs: int = knob(8, "passes over the window at most (the reuse cap usually stops training first)")
     gauntlet_games: int = knob(80, "games of the candidate against the champion, both at --budget")
