@@ -138,7 +138,7 @@ def test_a_move_the_engine_lists_twice_is_one_target_entry():
     from engine import apply_move, legal_moves, new_game
     from engine.agents import RandomAgent
     from ringrift_lake.consolidate.search_check import search_problem
-    from training.play.games import search_entries
+    from training.search.entries import search_entries
     from training.search.protocol import SearchRecord
 
     state, agent, moves = new_game("square8", 2), RandomAgent(seed=0), []
