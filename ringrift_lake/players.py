@@ -1,6 +1,6 @@
 """Players: one spelling everywhere a player is named (CLI, gauntlets, matches, Elo, the registry).
 
-    random | heuristic                 the engine's built-in agents
+    random | heuristic | lookahead     the engine's built-in agents
     model:<model id | path.safetensors> a network's raw policy
     champion                           the config's current champion (resolved against the lake)
     gumbel<budget>:<evaluator>         Gumbel search with `budget` simulations per move, the evaluator being
@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-BUILTIN_AGENTS = ("random", "heuristic")
+BUILTIN_AGENTS = ("random", "heuristic", "lookahead")
 MODEL_PREFIX = "model:"
 CHAMPION = "champion"
 _GUMBEL = re.compile(r"gumbel(\d+):(.+)")
-VALID_FORMS = ("random", "heuristic", "model:<model id or path to a .safetensors checkpoint>", "champion",
+VALID_FORMS = ("random", "heuristic", "lookahead", "model:<model id or path to a .safetensors checkpoint>", "champion",
                "gumbel<budget>:<heuristic | model:<...> | champion>")
 
 
@@ -91,7 +91,7 @@ def parse_player(text: str) -> PlayerSpec:
         budget, base = int(match.group(1)), match.group(2)
         if budget < 1:
             raise ValueError(f"player {text!r}: the search budget must be at least 1")
-        if base == "random":
+        if base in ("random", "lookahead"):
             raise ValueError(f"player {text!r}: search needs an evaluator (heuristic, model:<...> or champion)")
     else:
         base = text

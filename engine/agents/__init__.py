@@ -1,6 +1,7 @@
 """Game-playing agents: `Agent(seed=...).select_move(state, legal) -> Move`, with a `name`."""
 from .heuristic_agent import HeuristicAgent
 from .heuristic_weights import DEFAULT_WEIGHTS, HeuristicWeights
+from .lookahead_agent import LookaheadAgent
 from .random_agent import RandomAgent
 
-__all__ = ["RandomAgent", "HeuristicAgent", "HeuristicWeights", "DEFAULT_WEIGHTS"]
+__all__ = ["RandomAgent", "HeuristicAgent", "LookaheadAgent", "HeuristicWeights", "DEFAULT_WEIGHTS"]

@@ -41,11 +41,11 @@ def test_same_seed_gives_same_ids_and_a_rerun_adds_nothing(local_lake):
 
 
 def test_players_per_seat_and_in_process_workers(local_lake):
-    report = run_selfplay(local_lake, "square8_3p", 3, workers=0, players=["heuristic", "random", "random"],
+    report = run_selfplay(local_lake, "square8_3p", 3, workers=0, players=["heuristic", "lookahead", "random"],
                           progress=False, source="gauntlet")
     rows = raw_rows(local_lake)
     assert len(rows) == report.games_written == 3
-    assert [s["agent"] for s in rows[0]["seats"]] == ["heuristic", "random", "random"]
+    assert [s["agent"] for s in rows[0]["seats"]] == ["heuristic", "lookahead", "random"]
     assert {r["source"] for r in rows} == {"gauntlet"}
     assert replay_failures(rows) == []
 
@@ -53,6 +53,8 @@ def test_players_per_seat_and_in_process_workers(local_lake):
 def test_bad_arguments_are_refused_before_anything_is_written(local_lake):
     with pytest.raises(ValueError, match="unknown player 'mcts'; valid forms: random, heuristic"):
         run_selfplay(local_lake, "square8_2p", 2, player="mcts", progress=False)
+    with pytest.raises(ValueError, match="search needs an evaluator"):
+        run_selfplay(local_lake, "square8_2p", 2, player="gumbel16:lookahead", progress=False)
     with pytest.raises(ValueError, match="3 players given for 2 seats"):
         run_selfplay(local_lake, "square8_2p", 2, players=["random"] * 3, progress=False)
     with pytest.raises(ValueError, match="square9_2p|config"):

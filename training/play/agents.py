@@ -130,9 +130,10 @@ class AgentFactory:
         if spec.needs_champion:
             raise ValueError(f"{player}: resolve the champion first (resolve_player)")
         if spec.is_builtin:
-            from engine.agents import HeuristicAgent, RandomAgent
+            from engine.agents import HeuristicAgent, LookaheadAgent, RandomAgent
 
-            return (HeuristicAgent if spec.base == "heuristic" else RandomAgent)(seed=seed)
+            builtin = {"heuristic": HeuristicAgent, "lookahead": LookaheadAgent, "random": RandomAgent}
+            return builtin[spec.base](seed=seed)
         o = self.options
         evaluator = self.evaluator(player, spec)
         if spec.budget is None:

@@ -23,7 +23,7 @@ from training.play.plan import selfplay_plan
 from training.play.runner import PlayReport, run_plan
 
 SELFPLAY_OPTIONS = PlayOptions(temperature=1.0, sample_plies=30, gumbel_noise=True)
-AGENTS = ("random", "heuristic", "policy", "gumbel")
+AGENTS = ("random", "heuristic", "lookahead", "policy", "gumbel")
 
 
 def run_selfplay(lake: Lake, config: str, games: int, player: str = "random", workers: int = 1,
@@ -93,7 +93,7 @@ class SelfplaySettings:
 
 def player_of(agent: str, model: str = "champion", budget: int = 64) -> str:
     """The player spec of `--agent A --model M --budget N`."""
-    if agent in ("random", "heuristic"):
+    if agent in ("random", "heuristic", "lookahead"):
         return agent
     base = model if model in ("champion", "heuristic") or model.startswith("model:") else f"model:{model}"
     if agent == "policy":
