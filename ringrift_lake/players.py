@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-BUILTIN_AGENTS = ("random", "heuristic", "lookahead")
+from engine.agents import AGENTS_BY_NAME
+
+BUILTIN_AGENTS = tuple(AGENTS_BY_NAME)      # random, heuristic, lookahead
 MODEL_PREFIX = "model:"
 CHAMPION = "champion"
 _GUMBEL = re.compile(r"gumbel(\d+):(.+)")
-VALID_FORMS = ("random", "heuristic", "lookahead", "model:<model id or path to a .safetensors checkpoint>", "champion",
+VALID_FORMS = (*BUILTIN_AGENTS, "model:<model id or path to a .safetensors checkpoint>", "champion",
                "gumbel<budget>:<heuristic | model:<...> | champion>")
 
 
@@ -91,7 +93,7 @@ def parse_player(text: str) -> PlayerSpec:
         budget, base = int(match.group(1)), match.group(2)
         if budget < 1:
             raise ValueError(f"player {text!r}: the search budget must be at least 1")
-        if base in ("random", "lookahead"):
+        if base in BUILTIN_AGENTS and base != "heuristic":     # the one built-in with a search evaluator
             raise ValueError(f"player {text!r}: search needs an evaluator (heuristic, model:<...> or champion)")
     else:
         base = text

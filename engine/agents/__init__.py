@@ -4,4 +4,6 @@ from .heuristic_weights import DEFAULT_WEIGHTS, HeuristicWeights
 from .lookahead_agent import LookaheadAgent
 from .random_agent import RandomAgent
 
-__all__ = ["RandomAgent", "HeuristicAgent", "LookaheadAgent", "HeuristicWeights", "DEFAULT_WEIGHTS"]
+AGENTS_BY_NAME = {agent.name: agent for agent in (RandomAgent, HeuristicAgent, LookaheadAgent)}   # the built-in players
+
+__all__ = ["RandomAgent", "HeuristicAgent", "LookaheadAgent", "AGENTS_BY_NAME", "HeuristicWeights", "DEFAULT_WEIGHTS"]

@@ -1,11 +1,12 @@
-"""The lookahead agent: legal moves in every config, seed-deterministic, a pick among the heuristic's best
-few moves, and stronger than the heuristic it looks ahead with (a short seeded match; 200 games are slow)."""
+"""The lookahead agent: legal moves in 2-, 3- and 4-player configs, seed-deterministic, a pick among the
+heuristic's best few moves, and stronger than the heuristic it looks ahead with (a short seeded match; 200
+games are slow)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from props_playouts import ALL_CONFIGS, play_match, prefix_strategy, random_prefix
+from props_playouts import play_match, prefix_strategy, random_prefix
 
 from engine import apply_move, legal_moves, state_hash
 from engine.agents import DEFAULT_WEIGHTS, HeuristicAgent, LookaheadAgent

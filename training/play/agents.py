@@ -130,10 +130,9 @@ class AgentFactory:
         if spec.needs_champion:
             raise ValueError(f"{player}: resolve the champion first (resolve_player)")
         if spec.is_builtin:
-            from engine.agents import HeuristicAgent, LookaheadAgent, RandomAgent
+            from engine.agents import AGENTS_BY_NAME
 
-            builtin = {"heuristic": HeuristicAgent, "lookahead": LookaheadAgent, "random": RandomAgent}
-            return builtin[spec.base](seed=seed)
+            return AGENTS_BY_NAME[spec.base](seed=seed)
         o = self.options
         evaluator = self.evaluator(player, spec)
         if spec.budget is None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, replace
 from engine import parse_config
 from ringrift_lake.knobs import knob
 from ringrift_lake.location import Lake
+from ringrift_lake.players import BUILTIN_AGENTS
 from ringrift_lake.records.ids import run_seed_for
 from training.play.agents import PlayOptions, resolve_player
 from training.play.plan import selfplay_plan
 from training.play.runner import PlayReport, run_plan
 
 SELFPLAY_OPTIONS = PlayOptions(temperature=1.0, sample_plies=30, gumbel_noise=True)
-AGENTS = ("random", "heuristic", "lookahead", "policy", "gumbel")
+AGENTS = (*BUILTIN_AGENTS, "policy", "gumbel")
 
 
 def run_selfplay(lake: Lake, config: str, games: int, player: str = "random", workers: int = 1,
@@ -93,7 +94,7 @@ class SelfplaySettings:
 
 def player_of(agent: str, model: str = "champion", budget: int = 64) -> str:
     """The player spec of `--agent A --model M --budget N`."""
-    if agent in ("random", "heuristic", "lookahead"):
+    if agent in BUILTIN_AGENTS:
         return agent
     base = model if model in ("champion", "heuristic") or model.startswith("model:") else f"model:{model}"
     if agent == "policy":
