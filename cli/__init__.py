@@ -27,6 +27,7 @@ COMMANDS = (
     "status_cmd",
     "demo_cmd",
     "train_cmd",
+    "tune_cmd",
     "match_cmd",
     "loop_cmd",
     "generations_cmd",

@@ -48,15 +48,20 @@ def run_generation(lake: Lake, s: LoopSettings, generation: int, run_id: str, re
     trained = steps.train_candidate(lake, s, dataset["dataset_id"], new, init, generation,
                                     log=lambda line: log(f"gen {generation}: {line}"))
     t = _stage(times, "train", t)
-    log(f"gen {generation}: gauntlets of {trained.model_id}")
-    results = steps.evaluate_candidate(lake, s, trained.model_id, champion, generation, run_seed)
-    decision = steps.decide(lake, s, trained.model_id)
+    candidate = trained.model_id
+    if s.tune_iterations:
+        candidate = steps.tune_candidate(lake, s, trained.model_id, generation,
+                                         log=lambda line: log(f"gen {generation}: {line}"))["model_id"]
+        t = _stage(times, "tune", t)
+    log(f"gen {generation}: gauntlets of {candidate}")
+    results = steps.evaluate_candidate(lake, s, candidate, champion, generation, run_seed)
+    decision = steps.decide(lake, s, candidate)
     t = _stage(times, "evaluate", t)
     from training import checkpoint
 
-    model = checkpoint.load(lake, trained.model_id).model
+    model = checkpoint.load(lake, candidate).model
     held = heldout_metrics(lake, s.config, model)
-    search_id, raw_id = f"gumbel{s.budget}:model:{trained.model_id}", f"model:{trained.model_id}"
+    search_id, raw_id = f"gumbel{s.budget}:model:{candidate}", f"model:{candidate}"
     elo = steps.elo_of(lake, s.config, [search_id, raw_id])
     t = _stage(times, "measure", t)
     rows = tables.read(lake, "raw_games", columns=["game_id", "num_players", "seed", "winner", "reason", "moves",
@@ -66,7 +71,7 @@ def run_generation(lake: Lake, s: LoopSettings, generation: int, run_id: str, re
     fp_rate, fp_games = false_positive_rate(seats, resign_threshold)
     samples_trained = int(trained.metrics.get("train_samples_seen") or 0)
     row = {
-        "config": s.config, "generation": generation, "run_id": run_id, "model_id": trained.model_id,
+        "config": s.config, "generation": generation, "run_id": run_id, "model_id": candidate,
         "parent_model_id": trained.parent_model_id, "promoted": decision.decision.promoted,
         "champion": decision.champion, "selfplay_player": played.results[0][1][0] if played.results else None,
         "selfplay_games": played.games_written, "selfplay_games_per_s": played.games_per_s,

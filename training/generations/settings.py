@@ -39,6 +39,11 @@ class LoopSettings(WindowRule, ResignRule):
                         choices=AUGMENT_CHOICES)
     lr: float = knob(2e-3, "peak learning rate")
     max_epochs: int = knob(8, "passes over the window at most (the reuse cap usually stops training first)")
+    tune_iterations: int = knob(0, "after training, tune the candidate's raw policy against --tune-against by "
+                                   "policy gradient for this many iterations (0: no tuning; training.tune)")
+    tune_games: int = knob(512, "rollout games per tuning iteration")
+    tune_against: str = knob("heuristic", "the built-in opponent of the tuning games")
+    tune_lr: float = knob(1e-4, "learning rate of the tuning")
     gauntlet_games: int = knob(80, "games of the candidate against the champion, both at --budget")
     baseline_games: int = knob(40, "games against random and the heuristic (search and raw policy each)")
     significance: float = knob(0.05, "promotion: one-sided sign-test level against the champion")
