@@ -110,5 +110,6 @@ def test_a_loop_generation_with_tuning_gauntlets_the_tuned_child(local_lake):
     assert trained["dataset_id"] == row["dataset_id"] and tuned["dataset_id"] is None
     assert tuned["generation"] == trained["generation"] == 0
     assert json.loads(tuned["metrics"])["tune"]["against"] == ["random"]
+    assert json.loads(tuned["metrics"])["argmax_score"] == {}              # the gauntlets score it, not the tuning
     assert "tune" in json.loads(row["stage_seconds"])
     assert f"gumbel4:model:{tuned['model_id']} vs random" in json.loads(row["results"])

@@ -132,12 +132,13 @@ def train_candidate(lake: Lake, s: LoopSettings, dataset_id: str, new_samples: i
 
 def tune_candidate(lake: Lake, s: LoopSettings, model_id: str, generation: int, log=print) -> dict:
     """The trained candidate's raw policy tuned against `tune_against` (training.tune); the tuned model, a
-    child of `model_id`, is the generation's candidate. Returns the tune summary (its model_id)."""
+    child of `model_id`, is the generation's candidate (no scoring here: its gauntlets follow). Returns the
+    tune summary (its model_id)."""
     from training.tune.run import run
     from training.tune.settings import TuneSettings
 
     settings = TuneSettings(config=s.config, model=model_id, against=[s.tune_against], iterations=s.tune_iterations,
-                            games=s.tune_games, lr=s.tune_lr, eval_every=0, eval_games=s.baseline_games,
+                            games=s.tune_games, lr=s.tune_lr, eval_every=0, eval_games=0,
                             seed=s.seed + generation, device=s.device, generation=generation)
     return run(settings, log=log, lake=lake)
 

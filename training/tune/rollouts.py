@@ -78,11 +78,17 @@ def _seat_of(game: int, num_players: int) -> int:
     return 1 + game % num_players
 
 
-def _opponents(names: list[str], game: int, seed: int, num_players: int, tuned, seat: int) -> list:
-    agents = []
-    for s in range(1, num_players + 1):
-        agents.append(tuned if s == seat else AGENTS_BY_NAME[names[game % len(names)]](seed=(seed * 7 + s) % 2**62))
-    return agents
+def _game_specs(games: int, seed: int, num_players: int, opponents: list[str], player_for) -> list[GameSpec]:
+    """One spec per game: `player_for(game, game_seed)` in the game's seat, the game's opponent in the others;
+    tag = (game, seat)."""
+    specs = []
+    for game in range(games):
+        game_seed = (seed * 1_000_003 + game) % 2**62
+        seat, opponent = _seat_of(game, num_players), AGENTS_BY_NAME[opponents[game % len(opponents)]]
+        player = player_for(game, game_seed)
+        agents = [player if s == seat else opponent(seed=(game_seed * 7 + s) % 2**62) for s in range(1, num_players + 1)]
+        specs.append(GameSpec(seed=game_seed, agents=agents, max_moves=MAX_MOVES, tag=(game, seat)))
+    return specs
 
 
 def outcome_for(winner: int | None, seat: int) -> float:
@@ -93,15 +99,9 @@ def play_rollouts(model, encoder, board_type: str, num_players: int, opponents: 
                   device="cpu", batch_games: int = 256) -> tuple[RolloutBatch, list[float]]:
     """Plays `games` games; returns the decisions of all of them and each game's outcome for the network."""
     evaluator = RecordingEvaluator(model, encoder, device=device)
-    decisions_of: dict[int, list] = {}
-    specs = []
-    for game in range(games):
-        game_seed = (seed * 1_000_003 + game) % 2**62
-        seat = _seat_of(game, num_players)
-        decisions_of[game] = []
-        tuned = SamplingAgent(evaluator, game_seed, decisions_of[game])
-        specs.append(GameSpec(seed=game_seed, agents=_opponents(opponents, game, game_seed, num_players, tuned, seat),
-                              max_moves=MAX_MOVES, tag=(game, seat)))
+    decisions_of = {game: [] for game in range(games)}
+    specs = _game_specs(games, seed, num_players, opponents,
+                        lambda game, game_seed: SamplingAgent(evaluator, game_seed, decisions_of[game]))
     rows, outcomes = [], []
     for finished in play_games(board_type, num_players, specs, batch_games=batch_games):
         game, seat = finished.spec.tag
@@ -128,14 +128,10 @@ def score_against(model, encoder, board_type: str, num_players: int, opponent: s
                   device="cpu", batch_games: int = 256) -> float:
     """The argmax raw policy's score against one opponent (win 1, draw or unfinished 1/2), seats rotated."""
     evaluator = NetworkEvaluator(model, encoder, device=device)
-    specs = []
-    for game in range(games):
-        game_seed = (seed * 1_000_003 + game) % 2**62
-        seat = _seat_of(game, num_players)
-        player = PolicyNetAgent(evaluator, seed=game_seed, temperature=0.0, name="tuned")
-        specs.append(GameSpec(seed=game_seed, agents=_opponents([opponent], game, game_seed, num_players, player, seat),
-                              max_moves=MAX_MOVES, tag=seat))
+    specs = _game_specs(games, seed, num_players, [opponent],
+                        lambda game, game_seed: PolicyNetAgent(evaluator, seed=game_seed, temperature=0.0, name="tuned"))
     total = 0.0
     for finished in play_games(board_type, num_players, specs, batch_games=batch_games):
-        total += 0.5 if finished.winner is None else float(finished.winner == finished.spec.tag)
+        seat = finished.spec.tag[1]
+        total += 0.5 if finished.winner is None else float(finished.winner == seat)
     return total / games if games else 0.0

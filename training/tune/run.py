@@ -93,12 +93,12 @@ def run(settings: TuneSettings, log=None, lake=None) -> dict:
                "rollout_games_per_s": round(len(outcomes) / (t1 - t0), 2), "update_s": round(t2 - t1, 1),
                **{k: round(v, 4) for k, v in stats.items()}}
         every = settings.eval_every
-        if iteration == settings.iterations or (every and iteration % every == 0):
+        if settings.eval_games and (iteration == settings.iterations or (every and iteration % every == 0)):
             row["argmax_score"] = _scores(model, encoder, cfg, settings, device)
         curve.append(row)
         log(f"tune {settings.config} iteration {iteration}/{settings.iterations}: " + json.dumps(row))
     metrics = {"tune": {k: v for k, v in asdict(settings).items() if k not in ("lake",)}, "curve": curve,
-               "argmax_score": curve[-1]["argmax_score"], "wall_s": round(time.perf_counter() - started, 1),
+               "argmax_score": curve[-1].get("argmax_score", {}), "wall_s": round(time.perf_counter() - started, 1),
                "device": str(device), "torch": torch.__version__}
     saved = checkpoint.save(lake, model, config=settings.config, encoder_version=ENCODER_VERSION, dataset_id=None,
                             parent_model_id=parent_id, metrics=metrics)

@@ -21,7 +21,7 @@ class TuneSettings:
     value_weight: float = knob(0.5, "weight of the value MSE (the baseline's own fit)")
     entropy_weight: float = knob(0.0, "entropy bonus")
     eval_every: int = knob(5, "score the argmax policy against each opponent every this many iterations (0: only at the end)")
-    eval_games: int = knob(200, "games per opponent of each score")
+    eval_games: int = knob(200, "games per opponent of each score (0: no scoring)")
     batch_games: int = knob(256, "games in flight, their evaluations batched together")
     seed: int = knob(0, "seed of the rollouts, the shuffling and the scores")
     device: str = knob("auto", "auto | cpu | cuda | cuda:N")
