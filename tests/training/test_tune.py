@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from cli import main as cli
@@ -61,6 +62,29 @@ def test_ppo_step_follows_the_outcome_sign():
         after = log_probs_of(trained, batch)
         assert stats["steps"] == 3 * -(-len(batch) // 64)
         assert np.sign(after.mean() - before.mean()) == sign, (sign, before.mean(), after.mean())
+
+
+def test_anchors_hold_the_policy_and_value_near_the_source():
+    """The same won-game push, with and without the anchors: the anchored run ends closer to the source in
+    both KL and value, and an anchor without its reference is refused."""
+    source, enc = untrained(seed=3)
+    batch, _ = play_rollouts(source, enc, "square8", 2, ["random"], games=2, seed=7)
+    won = RolloutBatch(batch.planes_bchw, batch.globals_bg, batch.legal_cols_bl, batch.chosen_b,
+                       batch.behaviour_logp_b, np.ones(len(batch), np.float32))
+    drift = {}
+    for weight in (0.0, 20.0):
+        model, _ = untrained(seed=3)
+        optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+        stats = [ppo_update(model, optimizer, won, epochs=1, minibatch=64, value_weight=1.0, clip=10.0,
+                            generator=torch.Generator().manual_seed(0), reference=source, anchor_kl=weight,
+                            anchor_value=weight) for _ in range(4)]
+        drift[weight] = (stats[-1]["kl"], stats[-1]["value_drift"])
+        if weight == 0.0:                                   # free, the push carries it away from the source
+            assert drift[0.0][0] > 10 * stats[0]["kl"] and drift[0.0][1] > 10 * stats[0]["value_drift"], stats
+    assert drift[20.0][0] < 0.5 * drift[0.0][0], drift
+    assert drift[20.0][1] < 0.5 * drift[0.0][1], drift
+    with pytest.raises(ValueError, match="reference"):
+        ppo_update(source, torch.optim.Adam(source.parameters()), won, anchor_kl=1.0)
 
 
 def test_tune_command_registers_a_child_of_the_tuned_model(local_lake, capsys):

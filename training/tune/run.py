@@ -13,6 +13,7 @@ per-iteration curve in its metrics. Prints a JSON summary; exit 0 only when the 
 """
 from __future__ import annotations
 
+import copy
 import json
 import sys
 import time
@@ -47,6 +48,13 @@ def _scores(model, encoder, cfg, settings: TuneSettings, device) -> dict[str, fl
             for name in settings.against}
 
 
+def _frozen_copy(model):
+    """The source network as the anchors' reference: its own copy, eval mode, no gradients."""
+    reference = copy.deepcopy(model).eval()
+    reference.requires_grad_(False)
+    return reference
+
+
 def run(settings: TuneSettings, log=None, lake=None) -> dict:
     """The whole tuning run: source model, iterations, final scores, checkpoint, models row (in `lake`, default
     --lake or the environment's)."""
@@ -76,6 +84,7 @@ def run(settings: TuneSettings, log=None, lake=None) -> dict:
     encoder = encoder_for(cfg.board_type)
     torch.manual_seed(settings.seed)
     shuffle = torch.Generator().manual_seed(settings.seed)
+    reference = _frozen_copy(model) if (settings.anchor_kl or settings.anchor_value) else None
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     curve = []
     started = time.perf_counter()
@@ -86,7 +95,8 @@ def run(settings: TuneSettings, log=None, lake=None) -> dict:
         t1 = time.perf_counter()
         stats = ppo_update(model, optimizer, batch, epochs=settings.epochs, minibatch=settings.minibatch,
                            clip=settings.clip, value_weight=settings.value_weight,
-                           entropy_weight=settings.entropy_weight, device=device, generator=shuffle)
+                           entropy_weight=settings.entropy_weight, device=device, generator=shuffle,
+                           reference=reference, anchor_kl=settings.anchor_kl, anchor_value=settings.anchor_value)
         t2 = time.perf_counter()
         row = {"iteration": iteration, "decisions": len(batch),
                "sampled_win_rate": round(sum(o > 0 for o in outcomes) / len(outcomes), 4),

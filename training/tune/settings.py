@@ -20,6 +20,8 @@ class TuneSettings:
     clip: float = knob(0.2, "PPO ratio clip")
     value_weight: float = knob(0.5, "weight of the value MSE (the baseline's own fit)")
     entropy_weight: float = knob(0.0, "entropy bonus")
+    anchor_kl: float = knob(0.0, "weight of KL(source || tuned) over the legal moves: keeps the prior search relies on")
+    anchor_value: float = knob(0.0, "weight of the MSE between the tuned and the source value: keeps search's evaluator")
     eval_every: int = knob(5, "score the argmax policy against each opponent every this many iterations (0: only at the end)")
     eval_games: int = knob(200, "games per opponent of each score (0: no scoring)")
     batch_games: int = knob(256, "games in flight, their evaluations batched together")
